@@ -1,0 +1,55 @@
+//! A whole run: every pool simulated, then its curve, sizing rules and break-even utilization.
+
+use crate::scenario::Scenario;
+use crate::simulate::{PoolRun, run_pool};
+use crate::stats::breakeven::break_even_utilization;
+use crate::stats::curve::{CurveRow, curve};
+use crate::stats::sizing::{Choice, SizingRow, choose, sizing_rows};
+
+/// What a run found for one pool.
+#[derive(Clone, Debug)]
+pub struct PoolReport {
+    /// Index into `scenario.pools`.
+    pub pool_index: usize,
+    pub name: String,
+    pub run: PoolRun,
+    pub curve: Vec<CurveRow>,
+    pub choices: Vec<Choice>,
+    pub sizing: Vec<SizingRow>,
+    pub break_even_utilization: Option<f64>,
+}
+
+/// What a run found, pool by pool, in scenario order.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    pub scenario: Scenario,
+    pub pools: Vec<PoolReport>,
+}
+
+/// Simulates every pool of `scenario` (in the current rayon thread pool).
+pub fn analyse(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> RunReport {
+    let pools = scenario
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(pool_index, pool)| {
+            let run = run_pool(scenario, pool, scenario.trials, progress);
+            let curve = curve(&pool.name, &run);
+            let choices = choose(&run, &curve);
+            let sizing = sizing_rows(&choices, &curve);
+            PoolReport {
+                pool_index,
+                name: pool.name.clone(),
+                break_even_utilization: break_even_utilization(scenario, pool),
+                run,
+                curve,
+                choices,
+                sizing,
+            }
+        })
+        .collect();
+    RunReport {
+        scenario: scenario.clone(),
+        pools,
+    }
+}

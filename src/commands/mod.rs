@@ -1,0 +1,33 @@
+//! One module per subcommand, each with `run(args) -> anyhow::Result<()>`.
+
+pub mod rates;
+pub mod replay;
+pub mod run;
+pub mod validate;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::ratecard::RateCard;
+use crate::scenario::Scenario;
+
+/// Reads a scenario file against the shipped rate card.
+pub fn load_scenario(path: &Path) -> anyhow::Result<Scenario> {
+    Ok(Scenario::read(path, &RateCard::shipped())?)
+}
+
+/// Writes to stdout; a closed pipe (`ptsim … | head`) is not an error.
+pub fn print_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Prints the scenario's warnings on stderr.
+pub fn print_warnings(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        eprintln!("warning: {w}");
+    }
+}

@@ -1,0 +1,61 @@
+//! `ptsim rates`: the shipped rate card as a table, JSON, or its TOML source.
+
+use std::fmt::Write;
+
+use crate::cli::RatesArgs;
+use crate::ratecard::{RateCard, SHIPPED_TOML, Term};
+
+pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
+    let card = RateCard::shipped();
+    let text = if args.toml {
+        SHIPPED_TOML.to_string()
+    } else if args.json {
+        serde_json::to_string_pretty(&card)? + "\n"
+    } else {
+        table(&card)
+    };
+    super::print_stdout(&text)
+}
+
+fn price(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |p| format!("{p:.2}"))
+}
+
+/// The rate card as a table: token prices per million tokens and unit prices per hour.
+pub fn table(card: &RateCard) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rate card as of {} ({}, {}; token prices per million tokens, units per unit-hour)",
+        card.date, card.currency, card.region
+    );
+    let _ = writeln!(
+        out,
+        "{:<22} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
+        "model", "input", "output", "batch in", "batch out", "cache rd", "no-commit", "1-month", "6-month", "1-year", "MU in/min", "MU out/min", "mode"
+    );
+    for (key, m) in &card.models {
+        let batch = m.batch_prices();
+        let mu = m.model_unit.as_ref();
+        let term = |t: Term| price(mu.and_then(|u| u.hourly_price(t)));
+        let _ = writeln!(
+            out,
+            "{:<22} {:>8.3} {:>8.3} {:>8} {:>9} {:>8.3} {:>10} {:>10} {:>10} {:>10} {:>9} {:>10} {:>9}",
+            key,
+            m.input_per_mtok,
+            m.output_per_mtok,
+            batch.map_or("-".to_string(), |b| format!("{:.3}", b.0)),
+            batch.map_or("-".to_string(), |b| format!("{:.3}", b.1)),
+            m.cache_read_per_mtok,
+            term(Term::NoCommit),
+            term(Term::OneMonth),
+            term(Term::SixMonth),
+            term(Term::OneYear),
+            mu.map_or("-".to_string(), |u| format!("{:.0}", u.input_tokens_per_minute)),
+            mu.map_or("-".to_string(), |u| format!("{:.0}", u.output_tokens_per_minute)),
+            mu.map_or("-", |u| u.mode.as_str()),
+        );
+    }
+    let _ = writeln!(out, "\nSources: `ptsim rates --toml` shows each number's source.");
+    out
+}

@@ -1,0 +1,35 @@
+//! `ptsim replay SCENARIO --units K,…`: every workload's trace priced exactly, no randomness.
+
+use anyhow::bail;
+
+use crate::cli::ReplayArgs;
+use crate::report::replay::{ReplayPool, replay_json, replay_table};
+use crate::simulate::pool_hours;
+use crate::traffic::TrafficSource;
+
+pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
+    let scenario = super::load_scenario(&args.scenario)?;
+    for pool in &scenario.pools {
+        if let Some(w) = pool.workloads.iter().find(|w| !matches!(w.source, TrafficSource::Trace(_))) {
+            bail!(crate::UsageError(format!(
+                "{}: workload '{}' has no [workloads.trace] file; replay prices recorded traffic only",
+                args.scenario.display(),
+                w.name
+            )));
+        }
+    }
+    super::print_warnings(&scenario);
+    let pools: Vec<ReplayPool> = scenario
+        .pools
+        .iter()
+        .map(|pool| {
+            let hours = pool_hours(&scenario, pool, 0);
+            ReplayPool {
+                pool: pool.name.clone(),
+                results: args.units.iter().map(|&k| hours.evaluate(&pool.model, k)).collect(),
+            }
+        })
+        .collect();
+    let text = if args.json { replay_json(&pools)? } else { replay_table(&pools) };
+    super::print_stdout(&text)
+}

@@ -1,0 +1,30 @@
+//! `ptsim validate SCENARIO`: read and check a scenario without running it.
+
+use crate::cli::ValidateArgs;
+use crate::report::format::usd;
+
+pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
+    let scenario = super::load_scenario(&args.scenario)?;
+    super::print_warnings(&scenario);
+    let mut text = format!(
+        "{}: ok — {} pool(s), {} workload(s), {} trials x {} hours from {}\n",
+        args.scenario.display(),
+        scenario.pools.len(),
+        scenario.pools.iter().map(|p| p.workloads.len()).sum::<usize>(),
+        scenario.trials,
+        scenario.horizon_hours,
+        scenario.start
+    );
+    for p in &scenario.pools {
+        let names: Vec<&str> = p.workloads.iter().map(|w| w.name.as_str()).collect();
+        text.push_str(&format!(
+            "  pool {}: {} {} at {}/unit-hour; workloads: {}\n",
+            p.name,
+            p.product.as_str(),
+            p.term.as_str(),
+            usd(p.model.prices.unit_usd_per_hour),
+            names.join(", ")
+        ));
+    }
+    super::print_stdout(&text)
+}

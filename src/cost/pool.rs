@@ -1,0 +1,371 @@
+//! One trial, one pool, k units (SPEC §4): realtime spill to on-demand, deferrable work absorbed
+//! by idle units or billed at batch prices, and the unit bill.
+
+use serde::Serialize;
+
+use super::backlog::{Backlog, idle_after_realtime};
+use super::capacity::Capacity;
+use crate::numerics::lognormal_spill;
+
+/// Prices of one pool, USD per token (token price multiplier already applied) and per unit-hour.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PoolPrices {
+    pub input_usd_per_token: f64,
+    pub output_usd_per_token: f64,
+    pub cache_read_usd_per_token: f64,
+    /// Batch prices; the on-demand prices where the model has no batch mode.
+    pub batch_input_usd_per_token: f64,
+    pub batch_output_usd_per_token: f64,
+    pub priority_multiplier: f64,
+    pub unit_usd_per_hour: f64,
+}
+
+/// How one workload's tokens are split and priced.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct WorkloadCost {
+    /// Share b of tokens that may wait (batch-eligible).
+    pub batch_share: f64,
+    /// Window W: deferrable work arriving in hour a is due by the end of hour a + W − 1.
+    pub batch_window_hours: u32,
+    /// Share c of realtime input tokens read from the prompt cache.
+    pub cache_hit_share: f64,
+    /// Spill billed at the priority tier (× π).
+    pub priority: bool,
+}
+
+/// Everything about a pool that does not change from trial to trial.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoolModel {
+    pub capacity: Capacity,
+    pub prices: PoolPrices,
+    pub workloads: Vec<WorkloadCost>,
+    pub fill_idle: bool,
+    pub intra_hour_cv: f64,
+    /// On-demand quota in tokens (input + output) per hour, if any.
+    pub quota_tokens_per_hour: Option<f64>,
+    /// EDP/private-pricing discount d: the bill is multiplied by 1 − d.
+    pub discount: f64,
+}
+
+/// One workload's hourly traffic in one trial.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkloadTraffic<'a> {
+    pub input: &'a [f64],
+    pub output: &'a [f64],
+}
+
+/// The outcome of one trial with `units` units (SPEC §4, §7 `replay` keys). USD after discount.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct UnitOutcome {
+    pub units: u32,
+    pub total_usd: f64,
+    pub units_usd: f64,
+    pub on_demand_usd: f64,
+    pub batch_usd: f64,
+    pub utilization: f64,
+    pub spilled_tokens: f64,
+    pub absorbed_tokens: f64,
+    pub batch_tokens: f64,
+    pub throttled_tokens: f64,
+}
+
+/// Deferrable tokens of one workload arriving in one hour.
+#[derive(Clone, Copy, Debug)]
+struct Arrival {
+    hour: usize,
+    workload: usize,
+    input: f64,
+    output: f64,
+}
+
+/// A trial's pool traffic reduced to what the unit sweep needs; built once, evaluated for every k
+/// (common random numbers).
+#[derive(Clone, Debug)]
+pub struct PoolHours {
+    realtime_input: Vec<f64>,
+    realtime_output: Vec<f64>,
+    realtime_load: Vec<f64>,
+    /// On-demand USD of all realtime tokens of the hour (cache share and priority applied).
+    realtime_value_usd: Vec<f64>,
+    arrivals: Vec<Arrival>,
+    deferrable_tokens: f64,
+    deferrable_batch_usd: f64,
+}
+
+impl PoolHours {
+    /// Aggregates the workloads' traffic of one trial (`traffic[j]` belongs to `model.workloads[j]`).
+    pub fn new(model: &PoolModel, traffic: &[WorkloadTraffic]) -> Self {
+        assert_eq!(model.workloads.len(), traffic.len());
+        let hours = traffic.first().map_or(0, |t| t.input.len());
+        let prices = &model.prices;
+        let mut realtime_input = vec![0.0; hours];
+        let mut realtime_output = vec![0.0; hours];
+        let mut realtime_value_usd = vec![0.0; hours];
+        let mut arrivals = Vec::new();
+        let (mut deferrable_tokens, mut deferrable_batch_usd) = (0.0, 0.0);
+        for h in 0..hours {
+            for (j, (cost, t)) in model.workloads.iter().zip(traffic).enumerate() {
+                let realtime = 1.0 - cost.batch_share;
+                let (input, output) = (realtime * t.input[h], realtime * t.output[h]);
+                realtime_input[h] += input;
+                realtime_output[h] += output;
+                let input_price = (1.0 - cost.cache_hit_share) * prices.input_usd_per_token
+                    + cost.cache_hit_share * prices.cache_read_usd_per_token;
+                let priority = if cost.priority {
+                    prices.priority_multiplier
+                } else {
+                    1.0
+                };
+                realtime_value_usd[h] +=
+                    (input * input_price + output * prices.output_usd_per_token) * priority;
+                let (d_in, d_out) = (
+                    cost.batch_share * t.input[h],
+                    cost.batch_share * t.output[h],
+                );
+                if d_in > 0.0 || d_out > 0.0 {
+                    arrivals.push(Arrival {
+                        hour: h,
+                        workload: j,
+                        input: d_in,
+                        output: d_out,
+                    });
+                    deferrable_tokens += d_in + d_out;
+                    deferrable_batch_usd += batch_usd(prices, d_in, d_out);
+                }
+            }
+        }
+        let realtime_load = realtime_input
+            .iter()
+            .zip(&realtime_output)
+            .map(|(&i, &o)| model.capacity.load(i, o))
+            .collect();
+        PoolHours {
+            realtime_input,
+            realtime_output,
+            realtime_load,
+            realtime_value_usd,
+            arrivals,
+            deferrable_tokens,
+            deferrable_batch_usd,
+        }
+    }
+
+    /// Hourly realtime load in unit-hours.
+    pub fn realtime_load(&self) -> &[f64] {
+        &self.realtime_load
+    }
+
+    /// Hourly load of all traffic, realtime and deferrable, as if none of it could wait.
+    pub fn all_load(&self, model: &PoolModel) -> Vec<f64> {
+        let mut input = self.realtime_input.clone();
+        let mut output = self.realtime_output.clone();
+        for a in &self.arrivals {
+            input[a.hour] += a.input;
+            output[a.hour] += a.output;
+        }
+        input
+            .iter()
+            .zip(&output)
+            .map(|(&i, &o)| model.capacity.load(i, o))
+            .collect()
+    }
+
+    /// Hours in the horizon.
+    pub fn hours(&self) -> usize {
+        self.realtime_load.len()
+    }
+
+    /// Prices this trial with `units` units (SPEC §4).
+    pub fn evaluate(&self, model: &PoolModel, units: u32) -> UnitOutcome {
+        let k = f64::from(units);
+        let capacity = &model.capacity;
+        let use_backlog = model.fill_idle && units > 0 && !self.arrivals.is_empty();
+        let mut backlog = Backlog::default();
+        let mut next_arrival = 0;
+        let (mut on_demand_usd, mut spilled, mut throttled, mut used) = (0.0, 0.0, 0.0, 0.0);
+        let (mut absorbed, mut batch_tokens, mut batch_cost) = (0.0, 0.0, 0.0);
+        for h in 0..self.hours() {
+            let load = self.realtime_load[h];
+            let spill_load = if load <= 0.0 {
+                0.0
+            } else if model.intra_hour_cv > 0.0 {
+                lognormal_spill(load, k, model.intra_hour_cv)
+            } else {
+                (load - k).max(0.0)
+            };
+            let spill_frac = if load > 0.0 { spill_load / load } else { 0.0 };
+            let (rt_in, rt_out) = (self.realtime_input[h], self.realtime_output[h]);
+            let mut spill_tokens = spill_frac * (rt_in + rt_out);
+            let mut billed_frac = spill_frac;
+            if let Some(limit) = model.quota_tokens_per_hour
+                && spill_tokens > limit
+            {
+                throttled += spill_tokens - limit;
+                billed_frac *= limit / spill_tokens;
+                spill_tokens = limit;
+            }
+            on_demand_usd += billed_frac * self.realtime_value_usd[h];
+            spilled += spill_tokens;
+            let served_in = (1.0 - spill_frac) * rt_in;
+            let served_out = (1.0 - spill_frac) * rt_out;
+            let (mut total_in, mut total_out) = (served_in, served_out);
+            if use_backlog {
+                while let Some(a) = self.arrivals.get(next_arrival).filter(|a| a.hour == h) {
+                    let window = model.workloads[a.workload].batch_window_hours as usize;
+                    backlog.push(h, window, a.workload, a.input, a.output);
+                    next_arrival += 1;
+                }
+                let idle = idle_after_realtime(capacity, k, load - spill_load, served_in, served_out);
+                let taken = backlog.serve(capacity, idle);
+                absorbed += taken.input + taken.output;
+                total_in += taken.input;
+                total_out += taken.output;
+                let expired = backlog.expire(h);
+                batch_tokens += expired.input + expired.output;
+                batch_cost += batch_usd(&model.prices, expired.input, expired.output);
+            }
+            if units > 0 {
+                used += capacity.load(total_in, total_out);
+            }
+        }
+        if use_backlog {
+            let left = backlog.drain();
+            batch_tokens += left.input + left.output;
+            batch_cost += batch_usd(&model.prices, left.input, left.output);
+        } else {
+            batch_tokens = self.deferrable_tokens;
+            batch_cost = self.deferrable_batch_usd;
+        }
+        let hours = self.hours() as f64;
+        let keep = 1.0 - model.discount;
+        let units_usd = k * model.prices.unit_usd_per_hour * hours * keep;
+        let on_demand_usd = on_demand_usd * keep;
+        let batch_usd = batch_cost * keep;
+        UnitOutcome {
+            units,
+            total_usd: units_usd + on_demand_usd + batch_usd,
+            units_usd,
+            on_demand_usd,
+            batch_usd,
+            utilization: if units > 0 && hours > 0.0 {
+                used / (k * hours)
+            } else {
+                0.0
+            },
+            spilled_tokens: spilled,
+            absorbed_tokens: absorbed,
+            batch_tokens,
+            throttled_tokens: throttled,
+        }
+    }
+}
+
+fn batch_usd(prices: &PoolPrices, input: f64, output: f64) -> f64 {
+    input * prices.batch_input_usd_per_token + output * prices.batch_output_usd_per_token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::CapacityMode;
+
+    /// Claude-3.5-Sonnet-like pool: 16M in + 4M out per MU-hour, $3/$15 per Mtok, $39.60/h.
+    fn sonnet_pool(workloads: Vec<WorkloadCost>) -> PoolModel {
+        PoolModel {
+            capacity: Capacity {
+                input_tokens_per_hour: 16e6,
+                output_tokens_per_hour: 4e6,
+                mode: CapacityMode::Separate,
+            },
+            prices: PoolPrices {
+                input_usd_per_token: 3e-6,
+                output_usd_per_token: 15e-6,
+                cache_read_usd_per_token: 0.3e-6,
+                batch_input_usd_per_token: 1.5e-6,
+                batch_output_usd_per_token: 7.5e-6,
+                priority_multiplier: 1.75,
+                unit_usd_per_hour: 39.6,
+            },
+            workloads,
+            fill_idle: true,
+            intra_hour_cv: 0.0,
+            quota_tokens_per_hour: None,
+            discount: 0.0,
+        }
+    }
+
+    fn realtime() -> WorkloadCost {
+        WorkloadCost {
+            batch_share: 0.0,
+            batch_window_hours: 24,
+            cache_hit_share: 0.0,
+            priority: false,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn constant_traffic_is_priced_by_hand() {
+        // 24M in + 6M out every hour = 1.5 unit-hours of load, worth 24·3 + 6·15 = $162/h on-demand.
+        let model = sonnet_pool(vec![realtime()]);
+        let (input, output) = (vec![24e6; 10], vec![6e6; 10]);
+        let hours = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
+        let all_od = hours.evaluate(&model, 0);
+        assert!(close(all_od.total_usd, 1620.0));
+        assert_eq!(all_od.utilization, 0.0);
+        // One unit serves 1/1.5 of the load: on-demand pays a third, $54/h, units $39.60/h.
+        let one = hours.evaluate(&model, 1);
+        assert!(close(one.on_demand_usd, 540.0));
+        assert!(close(one.units_usd, 396.0));
+        assert!(close(one.utilization, 1.0));
+        assert!(close(one.spilled_tokens, 10.0 * 10e6));
+        // Two units serve everything at 75% utilization.
+        let two = hours.evaluate(&model, 2);
+        assert!(close(two.total_usd, 792.0));
+        assert!(close(two.utilization, 0.75));
+    }
+
+    #[test]
+    fn deferrable_work_fills_idle_units_and_the_rest_pays_batch() {
+        // Half the traffic may wait 2 hours. Hour 0: 32M in + 8M out; hour 1: nothing.
+        let mut w = realtime();
+        w.batch_share = 0.5;
+        w.batch_window_hours = 2;
+        let model = sonnet_pool(vec![w]);
+        let (input, output) = (vec![32e6, 0.0], vec![8e6, 0.0]);
+        let hours = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
+        // k = 1: realtime fills hour 0; the deferred 16M+4M is absorbed in hour 1.
+        let one = hours.evaluate(&model, 1);
+        assert!(close(one.absorbed_tokens, 20e6));
+        assert_eq!(one.batch_tokens, 0.0);
+        assert!(close(one.total_usd, 79.2));
+        assert!(close(one.utilization, 1.0));
+        // Without fill_idle the deferred work pays batch: 16·1.5 + 4·7.5 = $54.
+        let plain = PoolModel { fill_idle: false, ..model.clone() };
+        let batch = hours.evaluate(&plain, 1);
+        assert!(close(batch.batch_usd, 54.0));
+        assert!(close(batch.total_usd, 79.2 + 54.0));
+    }
+
+    #[test]
+    fn cache_priority_quota_and_discount_apply_to_the_spill() {
+        let w = WorkloadCost {
+            cache_hit_share: 0.5,
+            priority: true,
+            ..realtime()
+        };
+        let mut model = sonnet_pool(vec![w]);
+        model.quota_tokens_per_hour = Some(5e6);
+        model.discount = 0.1;
+        let (input, output) = (vec![8e6], vec![2e6]);
+        let hours = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
+        let out = hours.evaluate(&model, 0);
+        // Value: (8·(0.5·3 + 0.5·0.3) + 2·15)·1.75 = (13.2 + 30)·1.75 = 75.6; half is throttled.
+        assert!(close(out.throttled_tokens, 5e6));
+        assert!(close(out.spilled_tokens, 5e6));
+        assert!(close(out.on_demand_usd, 75.6 * 0.5 * 0.9));
+    }
+}

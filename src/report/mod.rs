@@ -1,0 +1,9 @@
+//! Output formats as small writers that return bytes: CSV files, the manifest, the replay JSON
+//! and the terminal summary. Nothing here touches the disk.
+
+pub mod chart;
+pub mod csv;
+pub mod format;
+pub mod manifest;
+pub mod replay;
+pub mod table;

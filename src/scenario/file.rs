@@ -1,0 +1,108 @@
+//! The scenario file as written (SPEC §7): TOML with unknown keys refused. Values are
+//! range-checked here; cross-field rules live in `resolve`.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::values::{
+    Correlation, Discount, GrowthRate, IntraHourCv, Multiplier, NoiseCv, NonNegative, Positive,
+    Share,
+};
+use crate::cost::CapacityMode;
+use crate::ratecard::{Product, Term};
+use crate::traffic::Noise;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    pub horizon_hours: Option<Spanned<u32>>,
+    pub trials: Option<Spanned<u32>>,
+    pub seed: Option<u64>,
+    pub edp_discount: Option<Discount>,
+    pub start: Option<Spanned<String>>,
+    #[serde(default)]
+    pub pools: Vec<PoolFile>,
+    #[serde(default)]
+    pub workloads: Vec<WorkloadFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolFile {
+    pub name: Option<Spanned<String>>,
+    pub model: Spanned<String>,
+    pub product: Option<Product>,
+    pub term: Option<Term>,
+    pub max_units: Option<Spanned<u32>>,
+    pub fill_idle: Option<bool>,
+    pub intra_hour_cv: Option<IntraHourCv>,
+    pub on_demand_quota_tokens_per_minute: Option<Positive>,
+    pub prices: Option<PriceOverrides>,
+    pub capacity: Option<CapacityOverrides>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceOverrides {
+    pub input_per_mtok: Option<NonNegative>,
+    pub output_per_mtok: Option<NonNegative>,
+    pub batch: Option<bool>,
+    pub batch_input_per_mtok: Option<NonNegative>,
+    pub batch_output_per_mtok: Option<NonNegative>,
+    pub cache_read_per_mtok: Option<NonNegative>,
+    pub priority_multiplier: Option<Multiplier>,
+    pub token_price_multiplier: Option<Multiplier>,
+    pub unit_per_hour: Option<NonNegative>,
+    pub unit_per_month: Option<NonNegative>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityOverrides {
+    pub input_tokens_per_minute: Option<Positive>,
+    pub output_tokens_per_minute: Option<Positive>,
+    pub mode: Option<CapacityMode>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadFile {
+    pub name: Spanned<String>,
+    pub model: Spanned<String>,
+    pub batch_share: Option<Share>,
+    pub batch_window_hours: Option<Spanned<u32>>,
+    pub cache_hit_share: Option<Share>,
+    pub priority: Option<bool>,
+    pub parametric: Option<Spanned<ParametricFile>>,
+    pub trace: Option<TraceFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceFile {
+    pub file: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParametricFile {
+    pub input_tokens_per_hour: Option<NonNegative>,
+    pub output_tokens_per_hour: Option<NonNegative>,
+    pub requests_per_hour: Option<NonNegative>,
+    pub input_tokens_per_request: Option<NonNegative>,
+    pub output_tokens_per_request: Option<NonNegative>,
+    pub profile: Option<Spanned<String>>,
+    pub hour_of_day: Option<Spanned<Vec<f64>>>,
+    pub day_of_week: Option<Spanned<Vec<f64>>>,
+    pub noise: Option<Noise>,
+    pub noise_cv: Option<NoiseCv>,
+    pub ar1: Option<Correlation>,
+    pub growth_per_month_mean: Option<GrowthRate>,
+    pub growth_per_month_sd: Option<NonNegative>,
+    pub level_sigma: Option<NonNegative>,
+    pub bursts_per_day: Option<NonNegative>,
+    pub burst_multiplier: Option<Positive>,
+    pub burst_hours: Option<Spanned<u32>>,
+}

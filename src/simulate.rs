@@ -1,0 +1,107 @@
+//! The Monte Carlo run (SPEC §6): every trial's traffic generated from its own streams, priced
+//! for every k in the sweep (common random numbers), trials in parallel with an ordered collect
+//! so that results do not depend on the thread count.
+
+use rayon::prelude::*;
+
+use crate::cost::{PoolHours, UnitOutcome, WorkloadTraffic};
+use crate::scenario::{Pool, Scenario};
+use crate::stats::quantile::{percentile_sorted, sort_floats};
+
+/// Hourly realtime load of one trial, summarised for the sizing rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LoadSummary {
+    /// P50 of the hourly realtime load, unit-hours.
+    pub p50: f64,
+    /// Peak hourly realtime load.
+    pub peak: f64,
+    /// Peak hourly load of all traffic (realtime + deferrable), the sweep's default upper end.
+    pub peak_all: f64,
+}
+
+/// One trial of one pool: its load summary and its outcome for every k of the sweep.
+#[derive(Clone, Debug)]
+pub struct TrialOutcome {
+    pub load: LoadSummary,
+    pub by_units: Vec<UnitOutcome>,
+}
+
+/// A pool's whole run: trials in trial order.
+#[derive(Clone, Debug)]
+pub struct PoolRun {
+    pub max_units: u32,
+    pub trials: Vec<TrialOutcome>,
+}
+
+/// Builds the pool's hourly aggregate for one trial.
+pub fn pool_hours(scenario: &Scenario, pool: &Pool, trial: u64) -> PoolHours {
+    let hours = scenario.horizon_hours;
+    let buffers: Vec<(Vec<f64>, Vec<f64>)> = pool
+        .workloads
+        .iter()
+        .map(|w| {
+            let (mut input, mut output) = (vec![0.0; hours], vec![0.0; hours]);
+            w.source.fill(scenario.seed, &w.name, trial, scenario.start_epoch_hour, &mut input, &mut output);
+            (input, output)
+        })
+        .collect();
+    let traffic: Vec<WorkloadTraffic> = buffers
+        .iter()
+        .map(|(input, output)| WorkloadTraffic { input, output })
+        .collect();
+    PoolHours::new(&pool.model, &traffic)
+}
+
+fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
+    let mut load = hours.realtime_load().to_vec();
+    sort_floats(&mut load);
+    let all = hours.all_load(&pool.model);
+    LoadSummary {
+        p50: percentile_sorted(&load, 0.5),
+        peak: load.last().copied().unwrap_or(0.0),
+        peak_all: all.into_iter().fold(0.0, f64::max),
+    }
+}
+
+/// Runs `trials` trials of `pool`, calling `progress` once per finished trial.
+/// With no `max_units` the sweep ends at the highest hourly load of any trial (rounded up), found
+/// by a first pass over the same traces.
+pub fn run_pool(
+    scenario: &Scenario,
+    pool: &Pool,
+    trials: u32,
+    progress: &(dyn Fn() + Sync),
+) -> PoolRun {
+    let max_units = match pool.max_units {
+        Some(k) => k,
+        None => {
+            let peaks: Vec<f64> = (0..u64::from(trials))
+                .into_par_iter()
+                .map(|t| summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all)
+                .collect();
+            default_max_units(&peaks)
+        }
+    };
+    let outcomes = (0..u64::from(trials))
+        .into_par_iter()
+        .map(|t| {
+            let hours = pool_hours(scenario, pool, t);
+            let outcome = TrialOutcome {
+                load: summarise_load(pool, &hours),
+                by_units: (0..=max_units).map(|k| hours.evaluate(&pool.model, k)).collect(),
+            };
+            progress();
+            outcome
+        })
+        .collect();
+    PoolRun {
+        max_units,
+        trials: outcomes,
+    }
+}
+
+/// The default sweep end: the highest hourly load seen in any trial, rounded up, at least 1.
+pub fn default_max_units(peaks: &[f64]) -> u32 {
+    let peak = peaks.iter().copied().fold(0.0, f64::max);
+    (peak.ceil() as u32).clamp(1, crate::scenario::MAX_AUTO_UNITS)
+}

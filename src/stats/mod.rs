@@ -1,0 +1,7 @@
+//! Statistics of a run (SPEC §6): per-k distributions, the sizing rules and the analytic
+//! break-even utilization. No I/O.
+
+pub mod breakeven;
+pub mod curve;
+pub mod quantile;
+pub mod sizing;

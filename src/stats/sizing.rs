@@ -1,0 +1,148 @@
+//! The sizing rules advisors quote, each turned into a k and that k's cost distribution, side by
+//! side with the k that minimises a statistic of cost (SPEC §6, `sizing.csv`).
+
+use serde::Serialize;
+
+use super::curve::CurveRow;
+use super::quantile::{percentile_sorted, sort_floats};
+use crate::simulate::PoolRun;
+
+/// Utilization the `utilization_target` rule asks for ("PT pays above 60–70%").
+pub const UTILIZATION_TARGET: f64 = 0.65;
+/// Share of the observed peak the `peak_fraction` rule commits to ("70–80% of peak").
+pub const PEAK_FRACTION: f64 = 0.75;
+
+/// A sizing rule (SPEC §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    P50Floor,
+    PeakFraction,
+    UtilizationTarget,
+    MinMean,
+    MinP90,
+    MinCvar95,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 6] = [
+        Rule::P50Floor,
+        Rule::PeakFraction,
+        Rule::UtilizationTarget,
+        Rule::MinMean,
+        Rule::MinP90,
+        Rule::MinCvar95,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::P50Floor => "p50_floor",
+            Rule::PeakFraction => "peak_fraction",
+            Rule::UtilizationTarget => "utilization_target",
+            Rule::MinMean => "min_mean",
+            Rule::MinP90 => "min_p90",
+            Rule::MinCvar95 => "min_cvar95",
+        }
+    }
+
+    /// What the rule says, for tables and reports.
+    pub fn description(self) -> &'static str {
+        match self {
+            Rule::P50Floor => "cover the median hourly load, spill the rest",
+            Rule::PeakFraction => "commit to 75% of the observed peak",
+            Rule::UtilizationTarget => "most units still used >= 65% on average",
+            Rule::MinMean => "lowest expected cost",
+            Rule::MinP90 => "lowest P90 cost (bad month)",
+            Rule::MinCvar95 => "lowest mean of the worst 5% of trials",
+        }
+    }
+}
+
+/// One row of `sizing.csv` (field order = column order; SPEC §7).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SizingRow {
+    pub pool: String,
+    pub rule: &'static str,
+    pub units: u32,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub cvar95: f64,
+    pub savings_p50: f64,
+    pub prob_beats_on_demand: f64,
+    pub utilization_mean: f64,
+}
+
+/// A rule's choice before it is looked up on the curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Choice {
+    pub rule: Rule,
+    pub units: u32,
+    /// The rule asked for more units than the sweep has; `units` is the sweep's end.
+    pub capped: bool,
+}
+
+/// Median across trials of a per-trial statistic.
+fn median_over_trials(run: &PoolRun, stat: fn(&crate::simulate::LoadSummary) -> f64) -> f64 {
+    let mut values: Vec<f64> = run.trials.iter().map(|t| stat(&t.load)).collect();
+    sort_floats(&mut values);
+    percentile_sorted(&values, 0.5)
+}
+
+/// The k of every rule for one pool (docs/decisions.md §11).
+pub fn choose(run: &PoolRun, curve: &[CurveRow]) -> Vec<Choice> {
+    let argmin = |stat: fn(&CurveRow) -> f64| {
+        // First minimum: ties go to the smaller k.
+        curve
+            .iter()
+            .fold(None::<&CurveRow>, |best, row| match best {
+                Some(b) if stat(b) <= stat(row) => Some(b),
+                _ => Some(row),
+            })
+            .map_or(0, |row| row.units)
+    };
+    Rule::ALL
+        .iter()
+        .map(|&rule| {
+            let wanted = match rule {
+                Rule::P50Floor => median_over_trials(run, |l| l.p50).floor() as u32,
+                Rule::PeakFraction => (PEAK_FRACTION * median_over_trials(run, |l| l.peak)).ceil() as u32,
+                Rule::UtilizationTarget => curve
+                    .iter()
+                    .filter(|r| r.units > 0 && r.utilization_mean >= UTILIZATION_TARGET)
+                    .map(|r| r.units)
+                    .max()
+                    .unwrap_or(0),
+                Rule::MinMean => argmin(|r| r.mean),
+                Rule::MinP90 => argmin(|r| r.p90),
+                Rule::MinCvar95 => argmin(|r| r.cvar95),
+            };
+            Choice {
+                rule,
+                units: wanted.min(run.max_units),
+                capped: wanted > run.max_units,
+            }
+        })
+        .collect()
+}
+
+/// The `sizing.csv` rows of one pool.
+pub fn sizing_rows(choices: &[Choice], curve: &[CurveRow]) -> Vec<SizingRow> {
+    choices
+        .iter()
+        .map(|c| {
+            let row = &curve[c.units as usize];
+            SizingRow {
+                pool: row.pool.clone(),
+                rule: c.rule.as_str(),
+                units: c.units,
+                mean: row.mean,
+                p50: row.p50,
+                p90: row.p90,
+                cvar95: row.cvar95,
+                savings_p50: row.savings_p50,
+                prob_beats_on_demand: row.prob_beats_on_demand,
+                utilization_mean: row.utilization_mean,
+            }
+        })
+        .collect()
+}

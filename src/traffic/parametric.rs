@@ -1,0 +1,242 @@
+//! The parametric traffic source (SPEC §5.1, §7): level × growth × daily and weekly shape ×
+//! autocorrelated noise × bursts, drawn once per (workload, trial).
+
+use rand::RngExt;
+use rand::rngs::ChaCha8Rng;
+use rand_distr::{Distribution, Poisson, StandardNormal};
+use serde::Serialize;
+
+use super::time::{day_of_week, hour_of_day};
+use crate::numerics::GammaQuantile;
+
+/// Hours in a month, the unit of the growth rate (730 = 8,760 / 12).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// The marginal distribution of the hourly noise multiplier (mean 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Noise {
+    None,
+    Lognormal,
+    Gamma,
+}
+
+/// Poisson-arriving bursts: while one lasts, traffic is multiplied by `multiplier`
+/// (overlapping bursts add their excess: 1 + Σ (m − 1)).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Bursts {
+    pub per_day: f64,
+    pub multiplier: f64,
+    pub hours: u32,
+}
+
+/// A fully validated parametric workload.
+#[derive(Clone, Debug, Serialize)]
+pub struct Parametric {
+    pub input_tokens_per_hour: f64,
+    pub output_tokens_per_hour: f64,
+    /// Normalised to mean 1; index 0 is 00:00–01:00 UTC.
+    pub hour_of_day: [f64; 24],
+    /// Normalised to mean 1; index 0 is Monday.
+    pub day_of_week: [f64; 7],
+    pub noise: Noise,
+    pub noise_cv: f64,
+    /// Autocorrelation of the noise's normal scores from hour to hour (for lognormal noise, of the
+    /// log-noise exactly).
+    pub ar1: f64,
+    pub growth_per_month_mean: f64,
+    pub growth_per_month_sd: f64,
+    pub level_sigma: f64,
+    pub bursts: Option<Bursts>,
+    #[serde(skip)]
+    gamma: Option<GammaQuantile>,
+}
+
+/// Lowest monthly growth a trial may draw: a normal draw below it would make (1 + g) ≤ 0.
+pub const MIN_GROWTH_PER_MONTH: f64 = -0.99;
+
+impl Parametric {
+    /// Builds a workload; the arguments are validated by the scenario reader.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        input_tokens_per_hour: f64,
+        output_tokens_per_hour: f64,
+        hour_of_day: [f64; 24],
+        day_of_week: [f64; 7],
+        noise: Noise,
+        noise_cv: f64,
+        ar1: f64,
+        growth: (f64, f64),
+        level_sigma: f64,
+        bursts: Option<Bursts>,
+    ) -> Self {
+        let gamma = (noise == Noise::Gamma && noise_cv > 0.0)
+            .then(|| GammaQuantile::new(1.0 / (noise_cv * noise_cv)));
+        Parametric {
+            input_tokens_per_hour,
+            output_tokens_per_hour,
+            hour_of_day,
+            day_of_week,
+            noise,
+            noise_cv,
+            ar1,
+            growth_per_month_mean: growth.0,
+            growth_per_month_sd: growth.1,
+            level_sigma,
+            bursts,
+            gamma,
+        }
+    }
+
+    /// Draws one trial. The stream is consumed in a fixed order — level, growth, one normal per
+    /// hour for the noise, then bursts — so changing one parameter leaves the other draws alone.
+    pub fn generate(
+        &self,
+        rng: &mut ChaCha8Rng,
+        start_epoch_hour: i64,
+        input: &mut [f64],
+        output: &mut [f64],
+    ) {
+        let z_level: f64 = StandardNormal.sample(rng);
+        let z_growth: f64 = StandardNormal.sample(rng);
+        let level = lognormal_mean_one(self.level_sigma, z_level);
+        let growth = (self.growth_per_month_mean + self.growth_per_month_sd * z_growth)
+            .max(MIN_GROWTH_PER_MONTH);
+        let log_growth_per_hour = (1.0 + growth).ln() / HOURS_PER_MONTH;
+
+        let innovation_scale = (1.0 - self.ar1 * self.ar1).sqrt();
+        let lognormal_sigma = (1.0 + self.noise_cv * self.noise_cv).ln().sqrt();
+        let mut score = 0.0;
+        for (h, slot) in input.iter_mut().enumerate() {
+            let e: f64 = StandardNormal.sample(rng);
+            score = if h == 0 {
+                e
+            } else {
+                self.ar1 * score + innovation_scale * e
+            };
+            let noise = match (self.noise, &self.gamma) {
+                (Noise::Lognormal, _) => lognormal_mean_one(lognormal_sigma, score),
+                (Noise::Gamma, Some(g)) => g.quantile_from_normal_score(score) * self.noise_cv.powi(2),
+                _ => 1.0,
+            };
+            let epoch_hour = start_epoch_hour + h as i64;
+            *slot = level
+                * (log_growth_per_hour * h as f64).exp()
+                * self.hour_of_day[hour_of_day(epoch_hour)]
+                * self.day_of_week[day_of_week(epoch_hour)]
+                * noise;
+        }
+        if let Some(b) = self.bursts {
+            apply_bursts(&b, rng, input);
+        }
+        let ratio_in = self.input_tokens_per_hour;
+        let ratio_out = self.output_tokens_per_hour;
+        for (multiplier, out) in input.iter_mut().zip(output.iter_mut()) {
+            *out = ratio_out * *multiplier;
+            *multiplier *= ratio_in;
+        }
+    }
+}
+
+/// `exp(σ·z − σ²/2)`: a lognormal multiplier with mean 1 and log-sd σ.
+fn lognormal_mean_one(sigma: f64, z: f64) -> f64 {
+    (sigma * z - 0.5 * sigma * sigma).exp()
+}
+
+fn apply_bursts(bursts: &Bursts, rng: &mut ChaCha8Rng, multipliers: &mut [f64]) {
+    let hours = multipliers.len();
+    let expected = bursts.per_day * hours as f64 / 24.0;
+    if expected <= 0.0 || hours == 0 {
+        return;
+    }
+    let count = Poisson::new(expected).map_or(0.0, |p| p.sample(rng)) as usize;
+    let mut extra = vec![0.0; hours];
+    for _ in 0..count {
+        let start = rng.random_range(0..hours);
+        let end = (start + bursts.hours as usize).min(hours);
+        for e in &mut extra[start..end] {
+            *e += bursts.multiplier - 1.0;
+        }
+    }
+    for (m, e) in multipliers.iter_mut().zip(extra) {
+        *m *= 1.0 + e;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traffic::rng::stream;
+    use crate::traffic::time::DEFAULT_START_EPOCH_HOUR;
+
+    fn flat(noise: Noise, cv: f64, ar1: f64) -> Parametric {
+        Parametric::new(1000.0, 250.0, [1.0; 24], [1.0; 7], noise, cv, ar1, (0.0, 0.0), 0.0, None)
+    }
+
+    fn draw(p: &Parametric, trial: u64, hours: usize) -> (Vec<f64>, Vec<f64>) {
+        let (mut i, mut o) = (vec![0.0; hours], vec![0.0; hours]);
+        p.generate(&mut stream(1, "w", trial), DEFAULT_START_EPOCH_HOUR, &mut i, &mut o);
+        (i, o)
+    }
+
+    #[test]
+    fn no_noise_no_growth_is_the_mean_times_the_profile() {
+        let mut p = flat(Noise::None, 0.0, 0.0);
+        p.hour_of_day[3] = 2.0;
+        p.day_of_week[1] = 0.5; // Tuesday
+        let (i, o) = draw(&p, 0, 48);
+        assert_eq!(i[0], 1000.0);
+        assert_eq!(o[0], 250.0);
+        assert_eq!(i[3], 2000.0);
+        assert_eq!(i[24 + 3], 1000.0); // Tuesday 03:00: 2 × 0.5
+    }
+
+    #[test]
+    fn growth_compounds_monthly() {
+        let mut p = flat(Noise::None, 0.0, 0.0);
+        p.growth_per_month_mean = 0.1;
+        let (i, _) = draw(&p, 0, 731);
+        assert!((i[730] / i[0] - 1.1).abs() < 1e-12);
+    }
+
+    /// Sample mean, CV and lag-1 autocorrelation of the log noise over many hours.
+    fn moments(values: &[f64]) -> (f64, f64, f64) {
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+        let logs: Vec<f64> = values.iter().map(|v| v.ln()).collect();
+        let lm = logs.iter().sum::<f64>() / n;
+        let lvar = logs.iter().map(|l| (l - lm).powi(2)).sum::<f64>() / n;
+        let lag = logs.windows(2).map(|w| (w[0] - lm) * (w[1] - lm)).sum::<f64>() / (n - 1.0);
+        (mean, var.sqrt() / mean, lag / lvar)
+    }
+
+    #[test]
+    fn lognormal_noise_has_mean_one_the_cv_and_the_log_autocorrelation() {
+        let (i, _) = draw(&flat(Noise::Lognormal, 0.25, 0.7), 0, 200_000);
+        let (mean, cv, rho) = moments(&i);
+        assert!((mean / 1000.0 - 1.0).abs() < 0.01, "{mean}");
+        assert!((cv - 0.25).abs() < 0.01, "{cv}");
+        assert!((rho - 0.7).abs() < 0.01, "{rho}");
+    }
+
+    #[test]
+    fn gamma_noise_has_mean_one_and_the_cv() {
+        let (i, _) = draw(&flat(Noise::Gamma, 0.5, 0.0), 0, 200_000);
+        let (mean, cv, _) = moments(&i);
+        assert!((mean / 1000.0 - 1.0).abs() < 0.01, "{mean}");
+        assert!((cv - 0.5).abs() < 0.01, "{cv}");
+    }
+
+    #[test]
+    fn bursts_raise_the_mean_by_rate_times_duration_times_excess() {
+        let mut p = flat(Noise::None, 0.0, 0.0);
+        // 0.5 bursts/day × 4 h × (3 − 1) / 24 h = +1/6 on average (edge effects aside).
+        p.bursts = Some(Bursts { per_day: 0.5, multiplier: 3.0, hours: 4 });
+        let mean = (0..50)
+            .map(|t| draw(&p, t, 8760).0.iter().sum::<f64>() / 8760.0)
+            .sum::<f64>()
+            / 50.0;
+        assert!((mean / 1000.0 - 7.0 / 6.0).abs() < 0.01, "{mean}");
+    }
+}

@@ -1,0 +1,82 @@
+//! ISO-8601 hours: parsing timestamps of scenarios and traces into hours since the Unix epoch.
+
+use chrono::{DateTime, NaiveDateTime};
+
+/// 2024-01-01 00:00 UTC, a Monday: hour 0 when neither the scenario nor a trace says otherwise.
+pub const DEFAULT_START_EPOCH_HOUR: i64 = 473_352;
+
+/// Parses an ISO-8601 timestamp on the hour (`2024-01-01T05:00:00Z`, with an offset, or naive UTC
+/// with `T` or a space) into hours since 1970-01-01 00:00 UTC.
+pub fn parse_epoch_hour(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let seconds = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        t.timestamp()
+    } else {
+        const NAIVE: [&str; 4] = [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ];
+        let naive = NAIVE
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+            .ok_or_else(|| {
+                format!("expected an ISO-8601 hour such as 2024-01-01T05:00:00Z, got '{text}'")
+            })?;
+        if naive.and_utc().timestamp_subsec_nanos() != 0 {
+            return Err(format!("expected a timestamp on the hour, got '{text}'"));
+        }
+        naive.and_utc().timestamp()
+    };
+    if seconds.rem_euclid(3600) != 0 {
+        return Err(format!("expected a timestamp on the hour, got '{text}'"));
+    }
+    Ok(seconds.div_euclid(3600))
+}
+
+/// Hour of day (0–23, UTC) of an epoch hour.
+pub fn hour_of_day(epoch_hour: i64) -> usize {
+    epoch_hour.rem_euclid(24) as usize
+}
+
+/// Day of week (0 = Monday) of an epoch hour; 1970-01-01 was a Thursday.
+pub fn day_of_week(epoch_hour: i64) -> usize {
+    (epoch_hour.div_euclid(24) + 3).rem_euclid(7) as usize
+}
+
+/// Formats an epoch hour as `YYYY-MM-DDTHH:00:00Z`.
+pub fn format_epoch_hour(epoch_hour: i64) -> String {
+    DateTime::from_timestamp(epoch_hour * 3600, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| format!("epoch hour {epoch_hour}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_start_is_monday_midnight_2024() {
+        assert_eq!(parse_epoch_hour("2024-01-01T00:00:00Z"), Ok(DEFAULT_START_EPOCH_HOUR));
+        assert_eq!(day_of_week(DEFAULT_START_EPOCH_HOUR), 0);
+        assert_eq!(hour_of_day(DEFAULT_START_EPOCH_HOUR), 0);
+        assert_eq!(format_epoch_hour(DEFAULT_START_EPOCH_HOUR), "2024-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn offsets_convert_to_utc_and_naive_forms_parse() {
+        let utc = parse_epoch_hour("2024-01-01T05:00:00Z").unwrap();
+        assert_eq!(parse_epoch_hour("2024-01-01T07:00:00+02:00"), Ok(utc));
+        assert_eq!(parse_epoch_hour("2024-01-01 05:00"), Ok(utc));
+        assert_eq!(parse_epoch_hour("2024-01-01T05:00:00.000"), Ok(utc));
+        // 2024-01-06 is a Saturday.
+        assert_eq!(day_of_week(parse_epoch_hour("2024-01-06T23:00:00Z").unwrap()), 5);
+    }
+
+    #[test]
+    fn off_the_hour_and_garbage_are_refused() {
+        assert!(parse_epoch_hour("2024-01-01T05:30:00Z").unwrap_err().contains("on the hour"));
+        assert!(parse_epoch_hour("yesterday").unwrap_err().contains("ISO-8601"));
+    }
+}
