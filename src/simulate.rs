@@ -41,7 +41,14 @@ pub fn pool_hours(scenario: &Scenario, pool: &Pool, trial: u64) -> PoolHours {
         .iter()
         .map(|w| {
             let (mut input, mut output) = (vec![0.0; hours], vec![0.0; hours]);
-            w.source.fill(scenario.seed, &w.name, trial, scenario.start_epoch_hour, &mut input, &mut output);
+            w.source.fill(
+                scenario.seed,
+                &w.name,
+                trial,
+                scenario.start_epoch_hour,
+                &mut input,
+                &mut output,
+            );
             (input, output)
         })
         .collect();
@@ -64,8 +71,8 @@ fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
 }
 
 /// Runs `trials` trials of `pool`, calling `progress` once per finished trial.
-/// With no `max_units` the sweep ends at the highest hourly load of any trial (rounded up), found
-/// by a first pass over the same traces.
+/// With no `max_units` the sweep ends where it covers the peak hour of 95% of trials (see
+/// `default_max_units`), found by a first pass over the same traces.
 pub fn run_pool(
     scenario: &Scenario,
     pool: &Pool,
@@ -88,7 +95,9 @@ pub fn run_pool(
             let hours = pool_hours(scenario, pool, t);
             let outcome = TrialOutcome {
                 load: summarise_load(pool, &hours),
-                by_units: (0..=max_units).map(|k| hours.evaluate(&pool.model, k)).collect(),
+                by_units: (0..=max_units)
+                    .map(|k| hours.evaluate(&pool.model, k))
+                    .collect(),
             };
             progress();
             outcome
@@ -100,8 +109,15 @@ pub fn run_pool(
     }
 }
 
-/// The default sweep end: the highest hourly load seen in any trial, rounded up, at least 1.
+/// Share of trials whose peak hour the default sweep covers.
+pub const DEFAULT_SWEEP_PEAK_COVERAGE: f64 = 0.95;
+
+/// The default sweep end: P95 over trials of each trial's peak hourly load (all traffic, as if
+/// none could wait), rounded up, at least 1. Beyond it cost only rises; the maximum over trials
+/// would let one extreme trial stretch the sweep (and the run time) tenfold.
 pub fn default_max_units(peaks: &[f64]) -> u32 {
-    let peak = peaks.iter().copied().fold(0.0, f64::max);
+    let mut sorted = peaks.to_vec();
+    sort_floats(&mut sorted);
+    let peak = percentile_sorted(&sorted, DEFAULT_SWEEP_PEAK_COVERAGE);
     (peak.ceil() as u32).clamp(1, crate::scenario::MAX_AUTO_UNITS)
 }

@@ -32,7 +32,19 @@ pub fn table(card: &RateCard) -> String {
     let _ = writeln!(
         out,
         "{:<22} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
-        "model", "input", "output", "batch in", "batch out", "cache rd", "no-commit", "1-month", "6-month", "1-year", "MU in/min", "MU out/min", "mode"
+        "model",
+        "input",
+        "output",
+        "batch in",
+        "batch out",
+        "cache rd",
+        "no-commit",
+        "1-month",
+        "6-month",
+        "1-year",
+        "MU in/min",
+        "MU out/min",
+        "mode"
     );
     for (key, m) in &card.models {
         let batch = m.batch_prices();
@@ -51,11 +63,20 @@ pub fn table(card: &RateCard) -> String {
             term(Term::OneMonth),
             term(Term::SixMonth),
             term(Term::OneYear),
-            mu.map_or("-".to_string(), |u| format!("{:.0}", u.input_tokens_per_minute)),
-            mu.map_or("-".to_string(), |u| format!("{:.0}", u.output_tokens_per_minute)),
+            mu.map_or("-".to_string(), |u| format!(
+                "{:.0}",
+                u.input_tokens_per_minute
+            )),
+            mu.map_or("-".to_string(), |u| format!(
+                "{:.0}",
+                u.output_tokens_per_minute
+            )),
             mu.map_or("-", |u| u.mode.as_str()),
         );
     }
-    let _ = writeln!(out, "\nSources: `ptsim rates --toml` shows each number's source.");
+    let _ = writeln!(
+        out,
+        "\nSources: `ptsim rates --toml` shows each number's source."
+    );
     out
 }

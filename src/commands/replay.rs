@@ -10,7 +10,11 @@ use crate::traffic::TrafficSource;
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     let scenario = super::load_scenario(&args.scenario)?;
     for pool in &scenario.pools {
-        if let Some(w) = pool.workloads.iter().find(|w| !matches!(w.source, TrafficSource::Trace(_))) {
+        if let Some(w) = pool
+            .workloads
+            .iter()
+            .find(|w| !matches!(w.source, TrafficSource::Trace(_)))
+        {
             bail!(crate::UsageError(format!(
                 "{}: workload '{}' has no [workloads.trace] file; replay prices recorded traffic only",
                 args.scenario.display(),
@@ -26,10 +30,18 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             let hours = pool_hours(&scenario, pool, 0);
             ReplayPool {
                 pool: pool.name.clone(),
-                results: args.units.iter().map(|&k| hours.evaluate(&pool.model, k)).collect(),
+                results: args
+                    .units
+                    .iter()
+                    .map(|&k| hours.evaluate(&pool.model, k))
+                    .collect(),
             }
         })
         .collect();
-    let text = if args.json { replay_json(&pools)? } else { replay_table(&pools) };
+    let text = if args.json {
+        replay_json(&pools)?
+    } else {
+        replay_table(&pools)
+    };
     super::print_stdout(&text)
 }

@@ -76,8 +76,16 @@ pub fn output_files(
     report: &RunReport,
     charts: &ChartOptions,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let curve: Vec<_> = report.pools.iter().flat_map(|p| p.curve.iter().cloned()).collect();
-    let sizing: Vec<_> = report.pools.iter().flat_map(|p| p.sizing.iter().cloned()).collect();
+    let curve: Vec<_> = report
+        .pools
+        .iter()
+        .flat_map(|p| p.curve.iter().cloned())
+        .collect();
+    let sizing: Vec<_> = report
+        .pools
+        .iter()
+        .flat_map(|p| p.sizing.iter().cloned())
+        .collect();
     let mut files = vec![
         ("curve.csv".to_string(), to_csv(&curve)?),
         ("sizing.csv".to_string(), to_csv(&sizing)?),

@@ -10,7 +10,11 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         "{}: ok — {} pool(s), {} workload(s), {} trials x {} hours from {}\n",
         args.scenario.display(),
         scenario.pools.len(),
-        scenario.pools.iter().map(|p| p.workloads.len()).sum::<usize>(),
+        scenario
+            .pools
+            .iter()
+            .map(|p| p.workloads.len())
+            .sum::<usize>(),
         scenario.trials,
         scenario.horizon_hours,
         scenario.start

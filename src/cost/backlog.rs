@@ -105,7 +105,9 @@ impl Backlog {
             input,
             output,
         };
-        let at = self.items.partition_point(|queued| queued.key() <= item.key());
+        let at = self
+            .items
+            .partition_point(|queued| queued.key() <= item.key());
         self.items.insert(at, item);
     }
 
@@ -134,7 +136,8 @@ impl Backlog {
             }
         }
         if fully_served > 0 {
-            self.items.retain(|item| item.input > 0.0 || item.output > 0.0);
+            self.items
+                .retain(|item| item.input > 0.0 || item.output > 0.0);
         }
         absorbed
     }
@@ -210,8 +213,20 @@ mod tests {
         // load = 50/100 + 5/10 = 1.0 unit-hour; 0.25 left → a quarter is served.
         backlog.push(0, 1, 0, 50.0, 5.0);
         let absorbed = backlog.serve(&SHARED, Idle::Shared(0.25));
-        assert_eq!(absorbed, Tokens { input: 12.5, output: 1.25 });
-        assert_eq!(backlog.expire(0), Tokens { input: 37.5, output: 3.75 });
+        assert_eq!(
+            absorbed,
+            Tokens {
+                input: 12.5,
+                output: 1.25
+            }
+        );
+        assert_eq!(
+            backlog.expire(0),
+            Tokens {
+                input: 37.5,
+                output: 3.75
+            }
+        );
     }
 
     #[test]
@@ -219,9 +234,24 @@ mod tests {
         let mut backlog = Backlog::default();
         backlog.push(0, 1, 0, 40.0, 10.0); // output-bound: 5 of 10 output fit → half
         backlog.push(0, 1, 1, 30.0, 0.0); // input only: 30 of the 80 left fit
-        let idle = Idle::Separate { input: 100.0, output: 5.0 };
+        let idle = Idle::Separate {
+            input: 100.0,
+            output: 5.0,
+        };
         let absorbed = backlog.serve(&SEPARATE, idle);
-        assert_eq!(absorbed, Tokens { input: 50.0, output: 5.0 });
-        assert_eq!(backlog.drain(), Tokens { input: 20.0, output: 5.0 });
+        assert_eq!(
+            absorbed,
+            Tokens {
+                input: 50.0,
+                output: 5.0
+            }
+        );
+        assert_eq!(
+            backlog.drain(),
+            Tokens {
+                input: 20.0,
+                output: 5.0
+            }
+        );
     }
 }

@@ -4,6 +4,8 @@
 mod backlog;
 pub mod capacity;
 mod pool;
+#[cfg(test)]
+mod properties;
 
 pub use capacity::{Capacity, CapacityMode};
 pub use pool::{PoolHours, PoolModel, PoolPrices, UnitOutcome, WorkloadCost, WorkloadTraffic};

@@ -215,7 +215,8 @@ impl PoolHours {
                     backlog.push(h, window, a.workload, a.input, a.output);
                     next_arrival += 1;
                 }
-                let idle = idle_after_realtime(capacity, k, load - spill_load, served_in, served_out);
+                let idle =
+                    idle_after_realtime(capacity, k, load - spill_load, served_in, served_out);
                 let taken = backlog.serve(capacity, idle);
                 absorbed += taken.input + taken.output;
                 total_in += taken.input;
@@ -312,7 +313,13 @@ mod tests {
         // 24M in + 6M out every hour = 1.5 unit-hours of load, worth 24·3 + 6·15 = $162/h on-demand.
         let model = sonnet_pool(vec![realtime()]);
         let (input, output) = (vec![24e6; 10], vec![6e6; 10]);
-        let hours = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
+        let hours = PoolHours::new(
+            &model,
+            &[WorkloadTraffic {
+                input: &input,
+                output: &output,
+            }],
+        );
         let all_od = hours.evaluate(&model, 0);
         assert!(close(all_od.total_usd, 1620.0));
         assert_eq!(all_od.utilization, 0.0);
@@ -336,7 +343,13 @@ mod tests {
         w.batch_window_hours = 2;
         let model = sonnet_pool(vec![w]);
         let (input, output) = (vec![32e6, 0.0], vec![8e6, 0.0]);
-        let hours = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
+        let hours = PoolHours::new(
+            &model,
+            &[WorkloadTraffic {
+                input: &input,
+                output: &output,
+            }],
+        );
         // k = 1: realtime fills hour 0; the deferred 16M+4M is absorbed in hour 1.
         let one = hours.evaluate(&model, 1);
         assert!(close(one.absorbed_tokens, 20e6));
@@ -344,7 +357,10 @@ mod tests {
         assert!(close(one.total_usd, 79.2));
         assert!(close(one.utilization, 1.0));
         // Without fill_idle the deferred work pays batch: 16·1.5 + 4·7.5 = $54.
-        let plain = PoolModel { fill_idle: false, ..model.clone() };
+        let plain = PoolModel {
+            fill_idle: false,
+            ..model.clone()
+        };
         let batch = hours.evaluate(&plain, 1);
         assert!(close(batch.batch_usd, 54.0));
         assert!(close(batch.total_usd, 79.2 + 54.0));
@@ -361,7 +377,13 @@ mod tests {
         model.quota_tokens_per_hour = Some(5e6);
         model.discount = 0.1;
         let (input, output) = (vec![8e6], vec![2e6]);
-        let hours = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
+        let hours = PoolHours::new(
+            &model,
+            &[WorkloadTraffic {
+                input: &input,
+                output: &output,
+            }],
+        );
         let out = hours.evaluate(&model, 0);
         // Value: (8·(0.5·3 + 0.5·0.3) + 2·15)·1.75 = (13.2 + 30)·1.75 = 75.6; half is throttled.
         assert!(close(out.throttled_tokens, 5e6));

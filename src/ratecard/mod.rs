@@ -46,8 +46,10 @@ impl ModelRates {
     pub fn batch_prices(&self) -> Option<(f64, f64)> {
         self.batch.then(|| {
             (
-                self.batch_input_per_mtok.unwrap_or(0.5 * self.input_per_mtok),
-                self.batch_output_per_mtok.unwrap_or(0.5 * self.output_per_mtok),
+                self.batch_input_per_mtok
+                    .unwrap_or(0.5 * self.input_per_mtok),
+                self.batch_output_per_mtok
+                    .unwrap_or(0.5 * self.output_per_mtok),
             )
         })
     }
@@ -115,7 +117,12 @@ pub enum Term {
 }
 
 impl Term {
-    pub const ALL: [Term; 4] = [Term::NoCommit, Term::OneMonth, Term::SixMonth, Term::OneYear];
+    pub const ALL: [Term; 4] = [
+        Term::NoCommit,
+        Term::OneMonth,
+        Term::SixMonth,
+        Term::OneYear,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -163,14 +170,26 @@ mod tests {
         }
         for (key, m) in &card.models {
             assert!(m.input_per_mtok > 0.0 && m.output_per_mtok > 0.0, "{key}");
-            assert!(m.cache_read_per_mtok > 0.0 && m.cache_read_per_mtok <= m.input_per_mtok, "{key}");
+            assert!(
+                m.cache_read_per_mtok > 0.0 && m.cache_read_per_mtok <= m.input_per_mtok,
+                "{key}"
+            );
             assert!(m.priority_multiplier >= 1.0, "{key}");
             assert!(!m.source.is_empty(), "{key}");
-            let mu = m.model_unit.as_ref().unwrap_or_else(|| panic!("{key} has no model unit"));
+            let mu = m
+                .model_unit
+                .as_ref()
+                .unwrap_or_else(|| panic!("{key} has no model unit"));
             assert!(mu.input_tokens_per_minute > 0.0 && mu.output_tokens_per_minute > 0.0);
-            let prices: Vec<f64> = Term::ALL.iter().filter_map(|t| mu.hourly_price(*t)).collect();
+            let prices: Vec<f64> = Term::ALL
+                .iter()
+                .filter_map(|t| mu.hourly_price(*t))
+                .collect();
             assert!(!prices.is_empty(), "{key} offers no term");
-            assert!(prices.windows(2).all(|w| w[0] >= w[1]), "{key}: longer terms cost more");
+            assert!(
+                prices.windows(2).all(|w| w[0] >= w[1]),
+                "{key}: longer terms cost more"
+            );
         }
     }
 

@@ -8,7 +8,7 @@ pub fn to_csv<T: Serialize>(rows: &[T]) -> anyhow::Result<Vec<u8>> {
     for row in rows {
         writer.serialize(row)?;
     }
-    Ok(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[cfg(test)]
@@ -19,18 +19,50 @@ mod tests {
 
     #[test]
     fn curve_and_sizing_headers_are_the_spec_contract() {
-        let curve = String::from_utf8(to_csv(&[CurveRow {
-            pool: "p".into(), units: 0, mean: 1.0, p5: 1.0, p10: 1.0, p25: 1.0, p50: 1.0, p75: 1.0,
-            p90: 1.0, p95: 1.0, p99: 1.0, cvar95: 1.0, savings_p10: 0.0, savings_p50: 0.0,
-            savings_p90: 0.0, prob_beats_on_demand: 0.0, utilization_mean: 0.0,
-            spilled_tokens_mean: 0.0, absorbed_tokens_mean: 0.0, batch_tokens_mean: 0.0,
-            throttled_tokens_mean: 0.0,
-        }]).unwrap()).unwrap();
+        let curve = String::from_utf8(
+            to_csv(&[CurveRow {
+                pool: "p".into(),
+                units: 0,
+                mean: 1.0,
+                p5: 1.0,
+                p10: 1.0,
+                p25: 1.0,
+                p50: 1.0,
+                p75: 1.0,
+                p90: 1.0,
+                p95: 1.0,
+                p99: 1.0,
+                cvar95: 1.0,
+                savings_p10: 0.0,
+                savings_p50: 0.0,
+                savings_p90: 0.0,
+                prob_beats_on_demand: 0.0,
+                utilization_mean: 0.0,
+                spilled_tokens_mean: 0.0,
+                absorbed_tokens_mean: 0.0,
+                batch_tokens_mean: 0.0,
+                throttled_tokens_mean: 0.0,
+            }])
+            .unwrap(),
+        )
+        .unwrap();
         insta::assert_snapshot!(curve.lines().next().unwrap(), @"pool,units,mean,p5,p10,p25,p50,p75,p90,p95,p99,cvar95,savings_p10,savings_p50,savings_p90,prob_beats_on_demand,utilization_mean,spilled_tokens_mean,absorbed_tokens_mean,batch_tokens_mean,throttled_tokens_mean");
-        let sizing = String::from_utf8(to_csv(&[SizingRow {
-            pool: "p".into(), rule: "min_mean", units: 0, mean: 1.0, p50: 1.0, p90: 1.0,
-            cvar95: 1.0, savings_p50: 0.0, prob_beats_on_demand: 0.0, utilization_mean: 0.0,
-        }]).unwrap()).unwrap();
+        let sizing = String::from_utf8(
+            to_csv(&[SizingRow {
+                pool: "p".into(),
+                rule: "min_mean",
+                units: 0,
+                mean: 1.0,
+                p50: 1.0,
+                p90: 1.0,
+                cvar95: 1.0,
+                savings_p50: 0.0,
+                prob_beats_on_demand: 0.0,
+                utilization_mean: 0.0,
+            }])
+            .unwrap(),
+        )
+        .unwrap();
         insta::assert_snapshot!(sizing.lines().next().unwrap(), @"pool,rule,units,mean,p50,p90,cvar95,savings_p50,prob_beats_on_demand,utilization_mean");
     }
 }

@@ -49,7 +49,11 @@ pub fn manifest_json(report: &RunReport, files: &[String]) -> anyhow::Result<Vec
                 unit_usd_per_hour: pool.model.prices.unit_usd_per_hour,
                 max_units: p.run.max_units,
                 break_even_utilization: p.break_even_utilization,
-                recommended_units: p.choices.iter().map(|c| (c.rule.as_str(), c.units)).collect(),
+                recommended_units: p
+                    .choices
+                    .iter()
+                    .map(|c| (c.rule.as_str(), c.units))
+                    .collect(),
             }
         })
         .collect();

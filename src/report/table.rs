@@ -13,7 +13,11 @@ pub fn summary(report: &RunReport) -> String {
     let _ = writeln!(
         out,
         "{}: {} trials x {} hours (seed {}, rate card {})",
-        scenario.name, scenario.trials, scenario.horizon_hours, scenario.seed, scenario.rate_card_date
+        scenario.name,
+        scenario.trials,
+        scenario.horizon_hours,
+        scenario.seed,
+        scenario.rate_card_date
     );
     for p in &report.pools {
         let pool = &scenario.pools[p.pool_index];
@@ -25,7 +29,8 @@ pub fn summary(report: &RunReport) -> String {
             pool.product.as_str(),
             pool.term.as_str(),
             usd(pool.model.prices.unit_usd_per_hour),
-            p.break_even_utilization.map_or("n/a (no realtime traffic)".to_string(), percent)
+            p.break_even_utilization
+                .map_or("n/a (no realtime traffic)".to_string(), percent)
         );
         let _ = writeln!(
             out,
@@ -35,7 +40,13 @@ pub fn summary(report: &RunReport) -> String {
         let _ = writeln!(
             out,
             "  {:<20} {:>6} {:>14} {:>14} {:>16} {:>9} {:>8}",
-            "all on-demand", 0, usd(zero.p50), usd(zero.p90), "-", "-", "-"
+            "all on-demand",
+            0,
+            usd(zero.p50),
+            usd(zero.p90),
+            "-",
+            "-",
+            "-"
         );
         for (choice, row) in p.choices.iter().zip(&p.sizing) {
             let units = if choice.capped {

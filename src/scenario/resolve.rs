@@ -38,7 +38,11 @@ impl Locator<'_> {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = self.text[line_start..start].chars().count() + 1;
-        let text = self.text[line_start..].lines().next().unwrap_or("").to_string();
+        let text = self.text[line_start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
         let field = if field.is_empty() {
             key_of_line(&text)
         } else {
@@ -54,7 +58,12 @@ impl Locator<'_> {
         }
     }
 
-    fn spanned<T>(&self, value: &Spanned<T>, field: &str, message: impl Into<String>) -> ScenarioError {
+    fn spanned<T>(
+        &self,
+        value: &Spanned<T>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> ScenarioError {
         self.at(value.span(), field, message)
     }
 
@@ -70,7 +79,10 @@ impl Locator<'_> {
 fn key_of_line(line: &str) -> String {
     let line = line.trim();
     if line.starts_with('[') {
-        return line.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        return line
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_string();
     }
     line.split('=').next().unwrap_or("").trim().to_string()
 }
@@ -88,19 +100,39 @@ pub fn resolve(
     })?;
 
     let name = file.name.get_ref().trim().to_string();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || name.starts_with('.') {
-        return Err(loc.spanned(&file.name, "name", "expected a folder-safe name (letters, digits, '-', '_', '.'), e.g. \"rag-chatbot\""));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || name.starts_with('.')
+    {
+        return Err(loc.spanned(
+            &file.name,
+            "name",
+            "expected a folder-safe name (letters, digits, '-', '_', '.'), e.g. \"rag-chatbot\"",
+        ));
     }
     let horizon_hours = match &file.horizon_hours {
         Some(h) if *h.get_ref() == 0 || *h.get_ref() > MAX_HORIZON_HOURS => {
-            return Err(loc.spanned(h, "horizon_hours", format!("expected 1 to {MAX_HORIZON_HOURS} hours, got {}", h.get_ref())));
+            return Err(loc.spanned(
+                h,
+                "horizon_hours",
+                format!(
+                    "expected 1 to {MAX_HORIZON_HOURS} hours, got {}",
+                    h.get_ref()
+                ),
+            ));
         }
         Some(h) => *h.get_ref() as usize,
         None => 730,
     };
     let trials = match &file.trials {
         Some(t) if *t.get_ref() == 0 || *t.get_ref() > MAX_TRIALS => {
-            return Err(loc.spanned(t, "trials", format!("expected 1 to {MAX_TRIALS} trials, got {}", t.get_ref())));
+            return Err(loc.spanned(
+                t,
+                "trials",
+                format!("expected 1 to {MAX_TRIALS} trials, got {}", t.get_ref()),
+            ));
         }
         Some(t) => *t.get_ref(),
         None => 2000,
@@ -122,7 +154,11 @@ pub fn resolve(
         }
         if !pool_names.insert(pool.name.clone()) {
             let span = p.name.as_ref().map_or(p.model.span(), |n| n.span());
-            return Err(loc.at(span, &format!("pools[{i}].name"), format!("pool name '{}' is used twice", pool.name)));
+            return Err(loc.at(
+                span,
+                &format!("pools[{i}].name"),
+                format!("pool name '{}' is used twice", pool.name),
+            ));
         }
         pools.push(pool);
     }
@@ -137,15 +173,31 @@ pub fn resolve(
             return Err(loc.spanned(&w.name, &field("name"), "expected a non-empty name"));
         }
         if !workload_names.insert(name.clone()) {
-            return Err(loc.spanned(&w.name, &field("name"), format!("workload name '{name}' is used twice")));
+            return Err(loc.spanned(
+                &w.name,
+                &field("name"),
+                format!("workload name '{name}' is used twice"),
+            ));
         }
         let Some(pool) = pools.iter_mut().find(|p| p.model_key == *w.model.get_ref()) else {
             let have: Vec<&str> = pools.iter().map(|p| p.model_key.as_str()).collect();
-            return Err(loc.spanned(&w.model, &field("model"), format!("no pool buys '{}'; pools are for: {}", w.model.get_ref(), have.join(", "))));
+            return Err(loc.spanned(
+                &w.model,
+                &field("model"),
+                format!(
+                    "no pool buys '{}'; pools are for: {}",
+                    w.model.get_ref(),
+                    have.join(", ")
+                ),
+            ));
         };
         let window = match &w.batch_window_hours {
             Some(h) if *h.get_ref() == 0 => {
-                return Err(loc.spanned(h, &field("batch_window_hours"), "expected at least 1 hour"));
+                return Err(loc.spanned(
+                    h,
+                    &field("batch_window_hours"),
+                    "expected at least 1 hour",
+                ));
             }
             Some(h) => *h.get_ref(),
             None => 24,
@@ -157,9 +209,7 @@ pub fn resolve(
             priority: w.priority.unwrap_or(false),
         };
         let source = match (&w.parametric, &w.trace) {
-            (Some(p), None) => {
-                TrafficSource::Parametric(Box::new(resolve_parametric(&loc, p, i)?))
-            }
+            (Some(p), None) => TrafficSource::Parametric(Box::new(resolve_parametric(&loc, p, i)?)),
             (None, Some(t)) => {
                 let path = base.join(t.file.get_ref());
                 let trace = HourlyTrace::read(&path).map_err(|source| ScenarioError::Trace {
@@ -179,13 +229,21 @@ pub fn resolve(
     }
     for (i, p) in pools.iter().enumerate() {
         if p.workloads.is_empty() {
-            return Err(loc.spanned(&file.pools[i].model, &format!("pools[{i}].model"), format!("no workload uses model '{}'", p.model_key)));
+            return Err(loc.spanned(
+                &file.pools[i].model,
+                &format!("pools[{i}].model"),
+                format!("no workload uses model '{}'", p.model_key),
+            ));
         }
     }
 
     let start_epoch_hour = match &file.start {
         Some(s) => parse_epoch_hour(s.get_ref()).map_err(|m| loc.spanned(s, "start", m))?,
-        None => traces.iter().map(|t| t.first_epoch_hour()).min().unwrap_or(DEFAULT_START_EPOCH_HOUR),
+        None => traces
+            .iter()
+            .map(|t| t.first_epoch_hour())
+            .min()
+            .unwrap_or(DEFAULT_START_EPOCH_HOUR),
     };
     for t in &traces {
         let outside = t.rows_outside(start_epoch_hour, horizon_hours);
@@ -214,11 +272,20 @@ pub fn resolve(
     })
 }
 
-fn resolve_pool(loc: &Locator, card: &RateCard, p: &PoolFile, i: usize) -> Result<Pool, ScenarioError> {
+fn resolve_pool(
+    loc: &Locator,
+    card: &RateCard,
+    p: &PoolFile,
+    i: usize,
+) -> Result<Pool, ScenarioError> {
     let field = |f: &str| format!("pools[{i}].{f}");
     let key = p.model.get_ref().as_str();
     let rates = card.models.get(key).ok_or_else(|| {
-        loc.spanned(&p.model, &field("model"), format!("unknown model '{key}'; the rate card has: {}", card.keys()))
+        loc.spanned(
+            &p.model,
+            &field("model"),
+            format!("unknown model '{key}'; the rate card has: {}", card.keys()),
+        )
     })?;
     let product = p.product.unwrap_or(Product::ModelUnit);
     let term = p.term.unwrap_or(crate::ratecard::Term::OneMonth);
@@ -226,45 +293,103 @@ fn resolve_pool(loc: &Locator, card: &RateCard, p: &PoolFile, i: usize) -> Resul
     let prices = p.prices.as_ref();
     let capacity = p.capacity.as_ref();
     let missing = |what: &str, how: &str| {
-        loc.spanned(&p.model, &field("model"), format!("the rate card has no {} {what} for '{key}'; set {how}", product.as_str()))
+        loc.spanned(
+            &p.model,
+            &field("model"),
+            format!(
+                "the rate card has no {} {what} for '{key}'; set {how}",
+                product.as_str()
+            ),
+        )
     };
 
     let per_minute = |over: Option<f64>, card_value: Option<f64>, name: &str| {
-        over.or(card_value).ok_or_else(|| missing("throughput", &format!("[pools.capacity] {name}")))
+        over.or(card_value)
+            .ok_or_else(|| missing("throughput", &format!("[pools.capacity] {name}")))
     };
-    let input_per_minute = per_minute(capacity.and_then(|c| c.input_tokens_per_minute).map(|v| v.0), card_product.map(|c| c.input_tokens_per_minute), "input_tokens_per_minute")?;
-    let output_per_minute = per_minute(capacity.and_then(|c| c.output_tokens_per_minute).map(|v| v.0), card_product.map(|c| c.output_tokens_per_minute), "output_tokens_per_minute")?;
-    let mode = capacity.and_then(|c| c.mode).or(card_product.map(|c| c.mode)).ok_or_else(|| missing("capacity mode", "[pools.capacity] mode"))?;
+    let input_per_minute = per_minute(
+        capacity
+            .and_then(|c| c.input_tokens_per_minute)
+            .map(|v| v.0),
+        card_product.map(|c| c.input_tokens_per_minute),
+        "input_tokens_per_minute",
+    )?;
+    let output_per_minute = per_minute(
+        capacity
+            .and_then(|c| c.output_tokens_per_minute)
+            .map(|v| v.0),
+        card_product.map(|c| c.output_tokens_per_minute),
+        "output_tokens_per_minute",
+    )?;
+    let mode = capacity
+        .and_then(|c| c.mode)
+        .or(card_product.map(|c| c.mode))
+        .ok_or_else(|| missing("capacity mode", "[pools.capacity] mode"))?;
 
     let unit_per_hour = prices
-        .and_then(|o| o.unit_per_hour.map(|v| v.0).or(o.unit_per_month.map(|v| v.0 / HOURS_PER_MONTH)))
+        .and_then(|o| {
+            o.unit_per_hour
+                .map(|v| v.0)
+                .or(o.unit_per_month.map(|v| v.0 / HOURS_PER_MONTH))
+        })
         .or_else(|| card_product.and_then(|c| c.hourly_price(term)))
-        .ok_or_else(|| missing(&format!("{} price", term.as_str()), "[pools.prices] unit_per_hour or pick another term"))?;
+        .ok_or_else(|| {
+            missing(
+                &format!("{} price", term.as_str()),
+                "[pools.prices] unit_per_hour or pick another term",
+            )
+        })?;
 
     let pick = |over: Option<f64>, card_value: f64| over.unwrap_or(card_value);
-    let input = pick(prices.and_then(|o| o.input_per_mtok).map(|v| v.0), rates.input_per_mtok);
-    let output = pick(prices.and_then(|o| o.output_per_mtok).map(|v| v.0), rates.output_per_mtok);
-    let cache_read = pick(prices.and_then(|o| o.cache_read_per_mtok).map(|v| v.0), rates.cache_read_per_mtok);
+    let input = pick(
+        prices.and_then(|o| o.input_per_mtok).map(|v| v.0),
+        rates.input_per_mtok,
+    );
+    let output = pick(
+        prices.and_then(|o| o.output_per_mtok).map(|v| v.0),
+        rates.output_per_mtok,
+    );
+    let cache_read = pick(
+        prices.and_then(|o| o.cache_read_per_mtok).map(|v| v.0),
+        rates.cache_read_per_mtok,
+    );
     let has_batch = prices.and_then(|o| o.batch).unwrap_or(rates.batch);
     let (batch_in, batch_out) = if has_batch {
         let card_batch = rates.batch_prices();
         (
-            prices.and_then(|o| o.batch_input_per_mtok).map(|v| v.0).or(card_batch.map(|b| b.0)).unwrap_or(0.5 * input),
-            prices.and_then(|o| o.batch_output_per_mtok).map(|v| v.0).or(card_batch.map(|b| b.1)).unwrap_or(0.5 * output),
+            prices
+                .and_then(|o| o.batch_input_per_mtok)
+                .map(|v| v.0)
+                .or(card_batch.map(|b| b.0))
+                .unwrap_or(0.5 * input),
+            prices
+                .and_then(|o| o.batch_output_per_mtok)
+                .map(|v| v.0)
+                .or(card_batch.map(|b| b.1))
+                .unwrap_or(0.5 * output),
         )
     } else {
         (input, output)
     };
-    let multiplier = prices.and_then(|o| o.token_price_multiplier).map_or(1.0, |m| m.0);
+    let multiplier = prices
+        .and_then(|o| o.token_price_multiplier)
+        .map_or(1.0, |m| m.0);
     let per_token = |per_mtok: f64| per_mtok * multiplier / 1e6;
 
     if let Some(m) = &p.max_units
         && *m.get_ref() > MAX_UNITS
     {
-        return Err(loc.spanned(m, &field("max_units"), format!("expected at most {MAX_UNITS} units, got {}", m.get_ref())));
+        return Err(loc.spanned(
+            m,
+            &field("max_units"),
+            format!("expected at most {MAX_UNITS} units, got {}", m.get_ref()),
+        ));
     }
     Ok(Pool {
-        name: p.name.as_ref().map_or(key.to_string(), |n| n.get_ref().trim().to_string()),
+        name: p
+            .name
+            .as_ref()
+            .map_or(key.to_string(), |n| n.get_ref().trim().to_string()),
         model_key: key.to_string(),
         product,
         term,
@@ -281,7 +406,9 @@ fn resolve_pool(loc: &Locator, card: &RateCard, p: &PoolFile, i: usize) -> Resul
                 cache_read_usd_per_token: per_token(cache_read),
                 batch_input_usd_per_token: per_token(batch_in),
                 batch_output_usd_per_token: per_token(batch_out),
-                priority_multiplier: prices.and_then(|o| o.priority_multiplier).map_or(rates.priority_multiplier, |m| m.0),
+                priority_multiplier: prices
+                    .and_then(|o| o.priority_multiplier)
+                    .map_or(rates.priority_multiplier, |m| m.0),
                 unit_usd_per_hour: unit_per_hour,
             },
             workloads: Vec::new(),
@@ -313,16 +440,28 @@ fn resolve_parametric(
 
     let base = match &p.profile {
         Some(name) => preset(name.get_ref()).ok_or_else(|| {
-            loc.spanned(name, &field("profile"), format!("unknown profile '{}'; expected one of: {}", name.get_ref(), preset_names()))
+            loc.spanned(
+                name,
+                &field("profile"),
+                format!(
+                    "unknown profile '{}'; expected one of: {}",
+                    name.get_ref(),
+                    preset_names()
+                ),
+            )
         })?,
         None => preset("flat").expect("flat preset exists"),
     };
     let hour_of_day = match &p.hour_of_day {
-        Some(w) => normalise::<24>(w.get_ref()).map_err(|m| loc.spanned(w, &field("hour_of_day"), m))?,
+        Some(w) => {
+            normalise::<24>(w.get_ref()).map_err(|m| loc.spanned(w, &field("hour_of_day"), m))?
+        }
         None => normalise::<24>(&base.hour_of_day).expect("presets are valid"),
     };
     let day_of_week = match &p.day_of_week {
-        Some(w) => normalise::<7>(w.get_ref()).map_err(|m| loc.spanned(w, &field("day_of_week"), m))?,
+        Some(w) => {
+            normalise::<7>(w.get_ref()).map_err(|m| loc.spanned(w, &field("day_of_week"), m))?
+        }
         None => normalise::<7>(&base.day_of_week).expect("presets are valid"),
     };
     let noise_cv = p.noise_cv.map_or(0.0, |c| c.0);

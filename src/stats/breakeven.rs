@@ -8,13 +8,18 @@ pub fn break_even_utilization(scenario: &Scenario, pool: &Pool) -> Option<f64> {
     let prices = &pool.model.prices;
     let (mut input, mut output, mut value) = (0.0, 0.0, 0.0);
     for (w, cost) in pool.workloads.iter().zip(&pool.model.workloads) {
-        let (mean_in, mean_out) =
-            w.source.mean_tokens_per_hour(scenario.start_epoch_hour, scenario.horizon_hours);
+        let (mean_in, mean_out) = w
+            .source
+            .mean_tokens_per_hour(scenario.start_epoch_hour, scenario.horizon_hours);
         let realtime = 1.0 - cost.batch_share;
         let (i, o) = (realtime * mean_in, realtime * mean_out);
         let input_price = (1.0 - cost.cache_hit_share) * prices.input_usd_per_token
             + cost.cache_hit_share * prices.cache_read_usd_per_token;
-        let priority = if cost.priority { prices.priority_multiplier } else { 1.0 };
+        let priority = if cost.priority {
+            prices.priority_multiplier
+        } else {
+            1.0
+        };
         input += i;
         output += o;
         value += (i * input_price + o * prices.output_usd_per_token) * priority;

@@ -40,9 +40,16 @@ pub fn curve(pool: &str, run: &PoolRun) -> Vec<CurveRow> {
         .map(|k| {
             let outcomes = run.trials.iter().map(|t| &t.by_units[k]);
             let mut totals: Vec<f64> = outcomes.clone().map(|o| o.total_usd).collect();
-            let mut savings: Vec<f64> =
-                on_demand.iter().zip(&totals).map(|(zero, total)| zero - total).collect();
-            let beats = on_demand.iter().zip(&totals).filter(|(zero, total)| total < zero).count();
+            let mut savings: Vec<f64> = on_demand
+                .iter()
+                .zip(&totals)
+                .map(|(zero, total)| zero - total)
+                .collect();
+            let beats = on_demand
+                .iter()
+                .zip(&totals)
+                .filter(|(zero, total)| total < zero)
+                .count();
             let mean_of = |f: fn(&crate::cost::UnitOutcome) -> f64| {
                 mean(&outcomes.clone().map(f).collect::<Vec<_>>())
             };

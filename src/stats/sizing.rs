@@ -105,7 +105,9 @@ pub fn choose(run: &PoolRun, curve: &[CurveRow]) -> Vec<Choice> {
         .map(|&rule| {
             let wanted = match rule {
                 Rule::P50Floor => median_over_trials(run, |l| l.p50).floor() as u32,
-                Rule::PeakFraction => (PEAK_FRACTION * median_over_trials(run, |l| l.peak)).ceil() as u32,
+                Rule::PeakFraction => {
+                    (PEAK_FRACTION * median_over_trials(run, |l| l.peak)).ceil() as u32
+                }
                 Rule::UtilizationTarget => curve
                     .iter()
                     .filter(|r| r.units > 0 && r.utilization_mean >= UTILIZATION_TARGET)
@@ -145,4 +147,97 @@ pub fn sizing_rows(choices: &[Choice], curve: &[CurveRow]) -> Vec<SizingRow> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::UnitOutcome;
+    use crate::simulate::{LoadSummary, TrialOutcome};
+    use crate::stats::curve::curve;
+
+    /// Trials with the given per-k totals and utilizations, and the given load summaries.
+    fn run(totals: &[&[f64]], utilization: &[f64], loads: &[(f64, f64)]) -> PoolRun {
+        let trials = totals
+            .iter()
+            .zip(loads)
+            .map(|(by_k, &(p50, peak))| TrialOutcome {
+                load: LoadSummary {
+                    p50,
+                    peak,
+                    peak_all: peak,
+                },
+                by_units: by_k
+                    .iter()
+                    .zip(utilization)
+                    .enumerate()
+                    .map(|(k, (&total_usd, &utilization))| UnitOutcome {
+                        units: k as u32,
+                        total_usd,
+                        utilization,
+                        ..UnitOutcome::default()
+                    })
+                    .collect(),
+            })
+            .collect();
+        PoolRun {
+            max_units: utilization.len() as u32 - 1,
+            trials,
+        }
+    }
+
+    #[test]
+    fn each_rule_picks_its_k() {
+        // Three trials, k = 0..=4. Means: 100, 80, 70, 75, 90; P90 lowest at k = 3; the worst
+        // trial (CVaR95 = the maximum with 3 trials) lowest at k = 3 as well.
+        let r = run(
+            &[
+                &[100.0, 80.0, 60.0, 70.0, 90.0],
+                &[90.0, 70.0, 60.0, 70.0, 90.0],
+                &[110.0, 90.0, 90.0, 85.0, 90.0],
+            ],
+            &[0.0, 0.99, 0.8, 0.66, 0.5],
+            &[(2.7, 4.0), (1.2, 3.0), (3.9, 5.0)],
+        );
+        let c = curve("p", &r);
+        let chosen: Vec<(&str, u32)> = choose(&r, &c)
+            .iter()
+            .map(|c| (c.rule.as_str(), c.units))
+            .collect();
+        assert_eq!(
+            chosen,
+            [
+                ("p50_floor", 2),          // ⌊median(2.7, 1.2, 3.9)⌋ = ⌊2.7⌋
+                ("peak_fraction", 3),      // ⌈0.75 · median(4, 3, 5)⌉ = ⌈3⌉
+                ("utilization_target", 3), // largest k with mean utilization ≥ 0.65
+                ("min_mean", 2),
+                ("min_p90", 3),
+                ("min_cvar95", 3),
+            ]
+        );
+    }
+
+    #[test]
+    fn curve_savings_and_beat_probability_are_per_trial() {
+        let r = run(
+            &[&[100.0, 90.0], &[50.0, 60.0]],
+            &[0.0, 0.5],
+            &[(0.5, 1.0), (0.5, 1.0)],
+        );
+        let c = curve("p", &r);
+        // Savings per trial: 10 and −10; P(k = 1 beats k = 0) = 1/2.
+        assert_eq!(c[1].prob_beats_on_demand, 0.5);
+        assert_eq!(c[1].savings_p50, 0.0);
+        assert_eq!(c[1].savings_p10, -8.0); // type 7: −10 + 0.1 · 20
+        assert_eq!(c[1].cvar95, 90.0); // ⌈0.05 · 2⌉ = 1 worst trial
+        assert_eq!(c[0].savings_p90, 0.0);
+    }
+
+    #[test]
+    fn rules_beyond_the_sweep_are_capped_and_flagged() {
+        let r = run(&[&[10.0, 9.0]], &[0.0, 1.0], &[(7.5, 20.0)]);
+        let c = curve("p", &r);
+        let floor = choose(&r, &c)[0];
+        assert_eq!((floor.units, floor.capped), (1, true));
+    }
 }

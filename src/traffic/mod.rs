@@ -52,7 +52,10 @@ impl TrafficSource {
                 let (mut input, mut output) = (vec![0.0; hours], vec![0.0; hours]);
                 t.fill(start_epoch_hour, &mut input, &mut output);
                 let n = hours.max(1) as f64;
-                (input.iter().sum::<f64>() / n, output.iter().sum::<f64>() / n)
+                (
+                    input.iter().sum::<f64>() / n,
+                    output.iter().sum::<f64>() / n,
+                )
             }
         }
     }

@@ -116,7 +116,9 @@ impl Parametric {
             };
             let noise = match (self.noise, &self.gamma) {
                 (Noise::Lognormal, _) => lognormal_mean_one(lognormal_sigma, score),
-                (Noise::Gamma, Some(g)) => g.quantile_from_normal_score(score) * self.noise_cv.powi(2),
+                (Noise::Gamma, Some(g)) => {
+                    g.quantile_from_normal_score(score) * self.noise_cv.powi(2)
+                }
                 _ => 1.0,
             };
             let epoch_hour = start_epoch_hour + h as i64;
@@ -170,12 +172,28 @@ mod tests {
     use crate::traffic::time::DEFAULT_START_EPOCH_HOUR;
 
     fn flat(noise: Noise, cv: f64, ar1: f64) -> Parametric {
-        Parametric::new(1000.0, 250.0, [1.0; 24], [1.0; 7], noise, cv, ar1, (0.0, 0.0), 0.0, None)
+        Parametric::new(
+            1000.0,
+            250.0,
+            [1.0; 24],
+            [1.0; 7],
+            noise,
+            cv,
+            ar1,
+            (0.0, 0.0),
+            0.0,
+            None,
+        )
     }
 
     fn draw(p: &Parametric, trial: u64, hours: usize) -> (Vec<f64>, Vec<f64>) {
         let (mut i, mut o) = (vec![0.0; hours], vec![0.0; hours]);
-        p.generate(&mut stream(1, "w", trial), DEFAULT_START_EPOCH_HOUR, &mut i, &mut o);
+        p.generate(
+            &mut stream(1, "w", trial),
+            DEFAULT_START_EPOCH_HOUR,
+            &mut i,
+            &mut o,
+        );
         (i, o)
     }
 
@@ -207,7 +225,11 @@ mod tests {
         let logs: Vec<f64> = values.iter().map(|v| v.ln()).collect();
         let lm = logs.iter().sum::<f64>() / n;
         let lvar = logs.iter().map(|l| (l - lm).powi(2)).sum::<f64>() / n;
-        let lag = logs.windows(2).map(|w| (w[0] - lm) * (w[1] - lm)).sum::<f64>() / (n - 1.0);
+        let lag = logs
+            .windows(2)
+            .map(|w| (w[0] - lm) * (w[1] - lm))
+            .sum::<f64>()
+            / (n - 1.0);
         (mean, var.sqrt() / mean, lag / lvar)
     }
 
@@ -232,7 +254,11 @@ mod tests {
     fn bursts_raise_the_mean_by_rate_times_duration_times_excess() {
         let mut p = flat(Noise::None, 0.0, 0.0);
         // 0.5 bursts/day × 4 h × (3 − 1) / 24 h = +1/6 on average (edge effects aside).
-        p.bursts = Some(Bursts { per_day: 0.5, multiplier: 3.0, hours: 4 });
+        p.bursts = Some(Bursts {
+            per_day: 0.5,
+            multiplier: 3.0,
+            hours: 4,
+        });
         let mean = (0..50)
             .map(|t| draw(&p, t, 8760).0.iter().sum::<f64>() / 8760.0)
             .sum::<f64>()

@@ -52,8 +52,8 @@ pub const PRESETS: [Preset; 5] = [
         name: "follow-the-sun",
         description: "global traffic: a mild daily swing, slightly quieter weekends",
         hour_of_day: [
-            0.9, 0.85, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.15, 1.1, 1.05, 1.05, 1.1, 1.15, 1.15,
-            1.1, 1.05, 1.0, 0.95, 0.9, 0.9, 0.85, 0.85,
+            0.9, 0.85, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.15, 1.1, 1.05, 1.05, 1.1, 1.15,
+            1.15, 1.1, 1.05, 1.0, 0.95, 0.9, 0.9, 0.85, 0.85,
         ],
         day_of_week: [1.05, 1.05, 1.05, 1.05, 1.0, 0.9, 0.9],
     },
@@ -66,7 +66,11 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 
 /// The preset names, for error messages.
 pub fn preset_names() -> String {
-    PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+    PRESETS
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Scales non-negative weights to mean 1. Errors on negative, non-finite or all-zero weights.
@@ -106,7 +110,15 @@ mod tests {
     fn normalise_scales_and_rejects_bad_weights() {
         assert_eq!(normalise::<2>(&[1.0, 3.0]), Ok([0.5, 1.5]));
         assert!(normalise::<2>(&[1.0]).unwrap_err().contains("2 weights"));
-        assert!(normalise::<2>(&[1.0, -1.0]).unwrap_err().contains("non-negative"));
-        assert!(normalise::<2>(&[0.0, 0.0]).unwrap_err().contains("positive"));
+        assert!(
+            normalise::<2>(&[1.0, -1.0])
+                .unwrap_err()
+                .contains("non-negative")
+        );
+        assert!(
+            normalise::<2>(&[0.0, 0.0])
+                .unwrap_err()
+                .contains("positive")
+        );
     }
 }

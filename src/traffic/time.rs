@@ -58,10 +58,16 @@ mod tests {
 
     #[test]
     fn default_start_is_monday_midnight_2024() {
-        assert_eq!(parse_epoch_hour("2024-01-01T00:00:00Z"), Ok(DEFAULT_START_EPOCH_HOUR));
+        assert_eq!(
+            parse_epoch_hour("2024-01-01T00:00:00Z"),
+            Ok(DEFAULT_START_EPOCH_HOUR)
+        );
         assert_eq!(day_of_week(DEFAULT_START_EPOCH_HOUR), 0);
         assert_eq!(hour_of_day(DEFAULT_START_EPOCH_HOUR), 0);
-        assert_eq!(format_epoch_hour(DEFAULT_START_EPOCH_HOUR), "2024-01-01T00:00:00Z");
+        assert_eq!(
+            format_epoch_hour(DEFAULT_START_EPOCH_HOUR),
+            "2024-01-01T00:00:00Z"
+        );
     }
 
     #[test]
@@ -71,12 +77,23 @@ mod tests {
         assert_eq!(parse_epoch_hour("2024-01-01 05:00"), Ok(utc));
         assert_eq!(parse_epoch_hour("2024-01-01T05:00:00.000"), Ok(utc));
         // 2024-01-06 is a Saturday.
-        assert_eq!(day_of_week(parse_epoch_hour("2024-01-06T23:00:00Z").unwrap()), 5);
+        assert_eq!(
+            day_of_week(parse_epoch_hour("2024-01-06T23:00:00Z").unwrap()),
+            5
+        );
     }
 
     #[test]
     fn off_the_hour_and_garbage_are_refused() {
-        assert!(parse_epoch_hour("2024-01-01T05:30:00Z").unwrap_err().contains("on the hour"));
-        assert!(parse_epoch_hour("yesterday").unwrap_err().contains("ISO-8601"));
+        assert!(
+            parse_epoch_hour("2024-01-01T05:30:00Z")
+                .unwrap_err()
+                .contains("on the hour")
+        );
+        assert!(
+            parse_epoch_hour("yesterday")
+                .unwrap_err()
+                .contains("ISO-8601")
+        );
     }
 }

@@ -66,22 +66,30 @@ impl HourlyTrace {
             row,
             message,
         };
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(bytes);
         let header = reader
             .headers()
             .map_err(|e| file_error(format!("cannot read the header: {e}")))?
             .clone();
         let column = |name: &str| {
-            header.iter().position(|h| h.eq_ignore_ascii_case(name)).ok_or_else(|| {
-                file_error(format!(
-                    "expected a header with columns timestamp,input_tokens,output_tokens; \
+            header
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    file_error(format!(
+                        "expected a header with columns timestamp,input_tokens,output_tokens; \
                      '{name}' is missing (found: {})",
-                    header.iter().collect::<Vec<_>>().join(",")
-                ))
-            })
+                        header.iter().collect::<Vec<_>>().join(",")
+                    ))
+                })
         };
-        let (ts_col, in_col, out_col) =
-            (column("timestamp")?, column("input_tokens")?, column("output_tokens")?);
+        let (ts_col, in_col, out_col) = (
+            column("timestamp")?,
+            column("input_tokens")?,
+            column("output_tokens")?,
+        );
         let mut hours: Vec<TraceHour> = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -90,8 +98,8 @@ impl HourlyTrace {
             })?;
             let row = record.position().map_or(0, |p| p.line());
             let field = |col: usize| record.get(col).unwrap_or("");
-            let epoch_hour =
-                parse_epoch_hour(field(ts_col)).map_err(|m| row_error(row, format!("timestamp: {m}")))?;
+            let epoch_hour = parse_epoch_hour(field(ts_col))
+                .map_err(|m| row_error(row, format!("timestamp: {m}")))?;
             let tokens = |col: usize, name: &str| -> Result<f64, TraceError> {
                 let text = field(col);
                 match text.parse::<f64>() {
@@ -114,7 +122,10 @@ impl HourlyTrace {
                 if hour.epoch_hour < last.epoch_hour {
                     return Err(row_error(
                         row,
-                        format!("rows must be in increasing time order; {} comes after a later hour", field(ts_col)),
+                        format!(
+                            "rows must be in increasing time order; {} comes after a later hour",
+                            field(ts_col)
+                        ),
                     ));
                 }
             }
@@ -138,7 +149,9 @@ impl HourlyTrace {
     pub fn rows_outside(&self, start_epoch_hour: i64, hours: usize) -> usize {
         self.hours
             .iter()
-            .filter(|h| h.epoch_hour < start_epoch_hour || h.epoch_hour >= start_epoch_hour + hours as i64)
+            .filter(|h| {
+                h.epoch_hour < start_epoch_hour || h.epoch_hour >= start_epoch_hour + hours as i64
+            })
             .count()
     }
 
@@ -185,8 +198,12 @@ mod tests {
         let msg = |text: &str| parse(text).unwrap_err().to_string();
         let head = "timestamp,input_tokens,output_tokens\n2024-01-01T00:00:00Z,1,1\n";
         assert!(msg(&format!("{head}2024-01-01T01:00:00Z,-5,1\n")).contains("row 3: input_tokens"));
-        assert!(msg(&format!("{head}2024-01-01T01:00:00Z,1,abc\n")).contains("row 3: output_tokens"));
-        assert!(msg(&format!("{head}2024-01-01T00:00:00Z,1,1\n")).contains("row 3: duplicate hour"));
+        assert!(
+            msg(&format!("{head}2024-01-01T01:00:00Z,1,abc\n")).contains("row 3: output_tokens")
+        );
+        assert!(
+            msg(&format!("{head}2024-01-01T00:00:00Z,1,1\n")).contains("row 3: duplicate hour")
+        );
         assert!(msg(&format!("{head}2023-12-31T23:00:00Z,1,1\n")).contains("row 3: rows must be"));
         assert!(msg(&format!("{head}noon,1,1\n")).contains("row 3: timestamp"));
         assert!(msg("timestamp,input_tokens,output_tokens\n").contains("no data rows"));

@@ -1,0 +1,154 @@
+//! Property tests of the cost model's invariants on random pools and traffic (STYLE.md):
+//! token flows add up, spill never exceeds realtime, utilization stays in [0, 1], k = 0 is all
+//! on-demand, `fill_idle` never costs more, and cost never falls when a price rises.
+
+use proptest::prelude::*;
+
+use super::{
+    Capacity, CapacityMode, PoolHours, PoolModel, PoolPrices, WorkloadCost, WorkloadTraffic,
+};
+
+const HOURS: usize = 36;
+
+/// Each workload's hourly (input, output) tokens.
+type Traffic = Vec<(Vec<f64>, Vec<f64>)>;
+
+fn workload() -> impl Strategy<Value = (WorkloadCost, Vec<f64>, Vec<f64>)> {
+    (
+        0.0..=1.0f64,
+        1u32..30,
+        0.0..=1.0f64,
+        any::<bool>(),
+        prop::collection::vec(prop_oneof![Just(0.0), 0.0..5e7f64], HOURS),
+        0.0..0.5f64,
+    )
+        .prop_map(|(batch_share, window, cache, priority, input, out_ratio)| {
+            let output = input.iter().map(|i| i * out_ratio).collect();
+            let cost = WorkloadCost {
+                batch_share,
+                batch_window_hours: window,
+                cache_hit_share: cache,
+                priority,
+            };
+            (cost, input, output)
+        })
+}
+
+fn pool() -> impl Strategy<Value = (PoolModel, Traffic)> {
+    (
+        prop::collection::vec(workload(), 1..4),
+        any::<bool>(),
+        any::<bool>(),
+        prop_oneof![Just(0.0), 0.05..1.5f64],
+        prop_oneof![Just(None), (1e6..5e7f64).prop_map(Some)],
+        0.0..0.3f64,
+    )
+        .prop_map(|(workloads, shared, fill_idle, cv, quota, discount)| {
+            let model = PoolModel {
+                capacity: Capacity {
+                    input_tokens_per_hour: 16e6,
+                    output_tokens_per_hour: 4e6,
+                    mode: if shared {
+                        CapacityMode::Shared
+                    } else {
+                        CapacityMode::Separate
+                    },
+                },
+                prices: PoolPrices {
+                    input_usd_per_token: 3e-6,
+                    output_usd_per_token: 15e-6,
+                    cache_read_usd_per_token: 0.3e-6,
+                    batch_input_usd_per_token: 1.5e-6,
+                    batch_output_usd_per_token: 7.5e-6,
+                    priority_multiplier: 1.75,
+                    unit_usd_per_hour: 39.6,
+                },
+                workloads: workloads.iter().map(|w| w.0).collect(),
+                fill_idle,
+                intra_hour_cv: cv,
+                quota_tokens_per_hour: quota,
+                discount,
+            };
+            (model, workloads.into_iter().map(|w| (w.1, w.2)).collect())
+        })
+}
+
+fn hours_of(model: &PoolModel, traffic: &Traffic) -> PoolHours {
+    let t: Vec<WorkloadTraffic> = traffic
+        .iter()
+        .map(|(i, o)| WorkloadTraffic {
+            input: i,
+            output: o,
+        })
+        .collect();
+    PoolHours::new(model, &t)
+}
+
+fn tokens(model: &PoolModel, traffic: &Traffic) -> (f64, f64) {
+    let (mut realtime, mut deferrable) = (0.0, 0.0);
+    for (cost, (i, o)) in model.workloads.iter().zip(traffic) {
+        let total: f64 = i.iter().chain(o).sum();
+        realtime += (1.0 - cost.batch_share) * total;
+        deferrable += cost.batch_share * total;
+    }
+    (realtime, deferrable)
+}
+
+fn le(a: f64, b: f64) -> bool {
+    a <= b + 1e-9 * b.abs().max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn flows_add_up_and_stay_in_range((model, traffic) in pool(), k in 0u32..6) {
+        let hours = hours_of(&model, &traffic);
+        let out = hours.evaluate(&model, k);
+        let (realtime, deferrable) = tokens(&model, &traffic);
+        prop_assert!(le(out.spilled_tokens + out.throttled_tokens, realtime));
+        prop_assert!((out.absorbed_tokens + out.batch_tokens - deferrable).abs() <= 1e-6 * deferrable.max(1.0));
+        prop_assert!(out.utilization >= 0.0 && le(out.utilization, 1.0), "{}", out.utilization);
+        prop_assert!((out.total_usd - out.units_usd - out.on_demand_usd - out.batch_usd).abs() <= 1e-9 * out.total_usd.max(1.0));
+        for v in [out.total_usd, out.on_demand_usd, out.batch_usd, out.spilled_tokens] {
+            prop_assert!(v.is_finite() && v >= 0.0);
+        }
+    }
+
+    #[test]
+    fn zero_units_is_all_on_demand((model, traffic) in pool()) {
+        let out = hours_of(&model, &traffic).evaluate(&model, 0);
+        let (realtime, _) = tokens(&model, &traffic);
+        prop_assert_eq!(out.units_usd, 0.0);
+        prop_assert_eq!(out.absorbed_tokens, 0.0);
+        prop_assert_eq!(out.utilization, 0.0);
+        prop_assert!((out.spilled_tokens + out.throttled_tokens - realtime).abs() <= 1e-6 * realtime.max(1.0));
+    }
+
+    #[test]
+    fn fill_idle_never_costs_more((model, traffic) in pool(), k in 0u32..6) {
+        let on = PoolModel { fill_idle: true, ..model.clone() };
+        let off = PoolModel { fill_idle: false, ..model };
+        let with = hours_of(&on, &traffic).evaluate(&on, k);
+        let without = hours_of(&off, &traffic).evaluate(&off, k);
+        prop_assert!(le(with.total_usd, without.total_usd));
+    }
+
+    #[test]
+    fn cost_never_falls_when_a_price_rises((model, traffic) in pool(), k in 0u32..6, bump in 1.0..3.0f64) {
+        let base = hours_of(&model, &traffic).evaluate(&model, k).total_usd;
+        let mut dearer = model.clone();
+        dearer.prices.unit_usd_per_hour *= bump;
+        dearer.prices.output_usd_per_token *= bump;
+        dearer.prices.batch_input_usd_per_token *= bump;
+        let raised = hours_of(&dearer, &traffic).evaluate(&dearer, k).total_usd;
+        prop_assert!(le(base, raised));
+    }
+
+    #[test]
+    fn more_units_never_spill_more((model, traffic) in pool(), k in 0u32..6) {
+        let hours = hours_of(&model, &traffic);
+        let (a, b) = (hours.evaluate(&model, k), hours.evaluate(&model, k + 1));
+        prop_assert!(le(b.spilled_tokens + b.throttled_tokens, a.spilled_tokens + a.throttled_tokens));
+    }
+}

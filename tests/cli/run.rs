@@ -1,0 +1,131 @@
+//! `ptsim run`, `validate` and `rates` as a user runs them.
+
+use super::common::*;
+
+#[test]
+fn default_run_writes_curve_sizing_and_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = ptsim()
+        .args(["run", "--trials", "60", "--charts", "none", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("break-even utilization u*"), "{stdout}");
+    assert!(stdout.contains("min_mean"), "{stdout}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["trials"], 60);
+    assert_eq!(manifest["seed"], 42);
+    let pools = manifest["pools"].as_array().unwrap();
+    let curve = read_csv(&out.join("curve.csv"));
+    let expected_rows: u64 = pools
+        .iter()
+        .map(|p| p["max_units"].as_u64().unwrap() + 1)
+        .sum();
+    assert_eq!(curve.len() as u64, expected_rows);
+    assert!(
+        pools
+            .iter()
+            .all(|p| p["break_even_utilization"].as_f64().unwrap() > 0.0)
+    );
+    assert_eq!(read_csv(&out.join("sizing.csv")).len(), 6 * pools.len());
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_with_one_or_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(threads);
+        ptsim()
+            .args([
+                "run",
+                "--trials",
+                "80",
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (one, two) = (run("1"), run("2"));
+    let mut names: Vec<_> = std::fs::read_dir(&one)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3);
+    for name in names {
+        assert_eq!(
+            std::fs::read(one.join(&name)).unwrap(),
+            std::fs::read(two.join(&name)).unwrap(),
+            "{name:?} differs between thread counts"
+        );
+    }
+}
+
+#[test]
+fn quiet_run_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    ptsim()
+        .args([
+            "run", "--trials", "20", "--quiet", "--charts", "none", "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    for entry in std::fs::read_dir(repo().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            ptsim().arg("validate").arg(&path).assert().success();
+        }
+    }
+}
+
+#[test]
+fn rates_lists_the_spec_models_as_table_and_json() {
+    let table = ptsim()
+        .arg("rates")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    for key in [
+        "claude-sonnet-4.5",
+        "nova-micro",
+        "llama-3.1-405b",
+        "mistral-large-2",
+    ] {
+        assert!(table.contains(key), "{key}");
+    }
+    let json = ptsim()
+        .args(["rates", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let card: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(card["models"]["claude-sonnet-4.5"]["input_per_mtok"], 3.0);
+    let toml = ptsim()
+        .args(["rates", "--toml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(toml).unwrap().contains("source ="));
+}
