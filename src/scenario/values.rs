@@ -36,8 +36,9 @@ bounded!(
     Positive, |v| v > 0.0, "a number > 0"
 );
 bounded!(
-    /// A coefficient of variation of hourly noise, in [0, 4].
-    NoiseCv, |v| (0.0..=4.0).contains(&v), "a coefficient of variation between 0 and 4"
+    /// A coefficient of variation of hourly noise: 0, or in [0.001, 4] (gamma noise of shape
+    /// 1/cv² needs a finite shape).
+    NoiseCv, |v| v == 0.0 || (0.001..=4.0).contains(&v), "a coefficient of variation of 0 or between 0.001 and 4"
 );
 bounded!(
     /// A coefficient of variation of minutes within an hour, in [0, 10].
