@@ -4,7 +4,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
-use ptsim::analysis::analyse;
+use ptsim::analysis::{analyse, plan};
 use ptsim::ratecard::RateCard;
 use ptsim::scenario::Scenario;
 use ptsim::simulate::pool_hours;
@@ -37,7 +37,8 @@ fn engine(c: &mut Criterion) {
     let mut small = scenario.clone();
     small.trials = 100;
     c.bench_function("run: default scenario, 100 trials", |b| {
-        b.iter(|| black_box(analyse(&small, &|| ())))
+        let max_units = plan(&small);
+        b.iter(|| black_box(analyse(&small, &max_units, &|| ())))
     });
 }
 

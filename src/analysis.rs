@@ -1,7 +1,7 @@
 //! A whole run: every pool simulated, then its curve, sizing rules and break-even utilization.
 
 use crate::scenario::Scenario;
-use crate::simulate::{PoolRun, run_pool};
+use crate::simulate::{PoolRun, run_pool, sweep_end};
 use crate::stats::breakeven::break_even_utilization;
 use crate::stats::curve::{CurveRow, curve};
 use crate::stats::sizing::{Choice, SizingRow, choose, sizing_rows};
@@ -26,14 +26,25 @@ pub struct RunReport {
     pub pools: Vec<PoolReport>,
 }
 
-/// Simulates every pool of `scenario` (in the current rayon thread pool).
-pub fn analyse(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> RunReport {
+/// The sweep end of every pool, in scenario order (see `simulate::sweep_end`).
+pub fn plan(scenario: &Scenario) -> Vec<u32> {
+    scenario
+        .pools
+        .iter()
+        .map(|pool| sweep_end(scenario, pool, scenario.trials))
+        .collect()
+}
+
+/// Simulates every pool of `scenario` for k = 0..=`max_units[pool]` (in the current rayon
+/// thread pool).
+pub fn analyse(scenario: &Scenario, max_units: &[u32], progress: &(dyn Fn() + Sync)) -> RunReport {
     let pools = scenario
         .pools
         .iter()
+        .zip(max_units)
         .enumerate()
-        .map(|(pool_index, pool)| {
-            let run = run_pool(scenario, pool, scenario.trials, progress);
+        .map(|(pool_index, (pool, &max_units))| {
+            let run = run_pool(scenario, pool, scenario.trials, max_units, progress);
             let curve = curve(&pool.name, &run);
             let choices = choose(&run, &curve);
             let sizing = sizing_rows(&choices, &curve);

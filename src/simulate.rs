@@ -70,25 +70,28 @@ fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
     }
 }
 
-/// Runs `trials` trials of `pool`, calling `progress` once per finished trial.
-/// With no `max_units` the sweep ends where it covers the peak hour of 95% of trials (see
-/// `default_max_units`), found by a first pass over the same traces.
+/// The sweep end for `pool`: its `max_units`, or — when unset — where the sweep covers the peak
+/// hour of 95% of trials (`default_max_units`), found by a pass over the same traces the run
+/// will draw.
+pub fn sweep_end(scenario: &Scenario, pool: &Pool, trials: u32) -> u32 {
+    pool.max_units.unwrap_or_else(|| {
+        let peaks: Vec<f64> = (0..u64::from(trials))
+            .into_par_iter()
+            .map(|t| summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all)
+            .collect();
+        default_max_units(&peaks)
+    })
+}
+
+/// Runs `trials` trials of `pool` for k = 0..=max_units, calling `progress` once per finished
+/// trial.
 pub fn run_pool(
     scenario: &Scenario,
     pool: &Pool,
     trials: u32,
+    max_units: u32,
     progress: &(dyn Fn() + Sync),
 ) -> PoolRun {
-    let max_units = match pool.max_units {
-        Some(k) => k,
-        None => {
-            let peaks: Vec<f64> = (0..u64::from(trials))
-                .into_par_iter()
-                .map(|t| summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all)
-                .collect();
-            default_max_units(&peaks)
-        }
-    };
     let outcomes = (0..u64::from(trials))
         .into_par_iter()
         .map(|t| {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analysis::{RunReport, analyse};
+use crate::analysis::{RunReport, analyse, plan};
 use crate::cli::RunArgs;
 use crate::output::write_all_atomic;
 use crate::ratecard::RateCard;
@@ -54,7 +54,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .num_threads(args.threads.map_or(0, |t| t as usize))
         .build()
         .context("cannot start worker threads")?;
-    let report = threads.install(|| analyse(&scenario, &|| bar.inc(1)));
+    let report = threads.install(|| {
+        let max_units = plan(&scenario);
+        analyse(&scenario, &max_units, &|| bar.inc(1))
+    });
     bar.finish_and_clear();
 
     let charts = ChartOptions {
