@@ -32,6 +32,8 @@ pub enum Idle {
 
 impl Idle {
     /// The largest fraction of `(input, output)` that fits, and the capacity left after taking it.
+    /// A side that limits the fraction is left at exactly zero: `left − (left/x)·x` can round to a
+    /// residue of one ulp, which would hand every later item a meaningless sliver.
     fn take(self, capacity: &Capacity, input: f64, output: f64) -> (f64, Idle) {
         match self {
             Idle::Shared(left) => {
@@ -39,34 +41,53 @@ impl Idle {
                 if cost <= 0.0 {
                     return (1.0, self);
                 }
-                let frac = (left / cost).clamp(0.0, 1.0);
-                (frac, Idle::Shared((left - frac * cost).max(0.0)))
+                if left >= cost {
+                    (1.0, Idle::Shared(left - cost))
+                } else {
+                    ((left / cost).max(0.0), Idle::Shared(0.0))
+                }
             }
             Idle::Separate {
                 input: left_in,
                 output: left_out,
             } => {
-                let mut frac: f64 = 1.0;
-                if input > 0.0 {
-                    frac = frac.min(left_in / input);
-                }
-                if output > 0.0 {
-                    frac = frac.min(left_out / output);
-                }
-                let frac = frac.max(0.0);
+                let frac_in = if input > 0.0 {
+                    left_in / input
+                } else {
+                    f64::INFINITY
+                };
+                let frac_out = if output > 0.0 {
+                    left_out / output
+                } else {
+                    f64::INFINITY
+                };
+                let frac = frac_in.min(frac_out).clamp(0.0, 1.0);
+                let side_left = |left: f64, tokens: f64, side_frac: f64| {
+                    if side_frac <= frac {
+                        0.0
+                    } else {
+                        (left - frac * tokens).max(0.0)
+                    }
+                };
                 let left = Idle::Separate {
-                    input: (left_in - frac * input).max(0.0),
-                    output: (left_out - frac * output).max(0.0),
+                    input: side_left(left_in, input, frac_in),
+                    output: side_left(left_out, output, frac_out),
                 };
                 (frac, left)
             }
         }
     }
 
-    fn exhausted(self) -> bool {
+    /// True when no queued item can take anything: all capacity is used, or (separate mode) one
+    /// side is used up and every queued item needs some of it.
+    fn exhausted(self, zero_input_items: usize, zero_output_items: usize) -> bool {
         match self {
             Idle::Shared(left) => left <= 0.0,
-            Idle::Separate { input, output } => input <= 0.0 && output <= 0.0,
+            Idle::Separate { input, output } => {
+                let input_done = input <= 0.0 && (output <= 0.0 || zero_input_items == 0);
+                let output_done = output <= 0.0 && zero_output_items == 0;
+                input_done || output_done
+            }
         }
     }
 }
@@ -82,6 +103,11 @@ pub struct Tokens {
 #[derive(Debug, Default)]
 pub struct Backlog {
     items: VecDeque<Item>,
+    /// Queued items with no input (resp. output) tokens: the only ones that can still be served
+    /// once that side of a separate-mode unit is used up. Partial service keeps both sides in
+    /// proportion, so an item's zero-ness never changes while it is queued.
+    zero_input_items: usize,
+    zero_output_items: usize,
 }
 
 impl Backlog {
@@ -105,18 +131,39 @@ impl Backlog {
             input,
             output,
         };
-        let at = self
+        self.count(&item, 1);
+        // With one window per pool, arrivals come in key order: the back is the common case.
+        if self
             .items
-            .partition_point(|queued| queued.key() <= item.key());
-        self.items.insert(at, item);
+            .back()
+            .is_none_or(|last| last.key() <= item.key())
+        {
+            self.items.push_back(item);
+        } else {
+            let at = self
+                .items
+                .partition_point(|queued| queued.key() <= item.key());
+            self.items.insert(at, item);
+        }
+    }
+
+    /// Adds `sign` (±1) to the zero-side counters for `item`.
+    fn count(&mut self, item: &Item, sign: isize) {
+        if item.input <= 0.0 {
+            self.zero_input_items = self.zero_input_items.wrapping_add_signed(sign);
+        }
+        if item.output <= 0.0 {
+            self.zero_output_items = self.zero_output_items.wrapping_add_signed(sign);
+        }
     }
 
     /// Serves the queue in order with `idle` capacity; returns the tokens absorbed.
     pub fn serve(&mut self, capacity: &Capacity, mut idle: Idle) -> Tokens {
         let mut absorbed = Tokens::default();
         let mut fully_served = 0usize;
+        let (zero_in, zero_out) = (self.zero_input_items, self.zero_output_items);
         for item in self.items.iter_mut() {
-            if idle.exhausted() {
+            if idle.exhausted(zero_in, zero_out) {
                 break;
             }
             let (frac, left) = idle.take(capacity, item.input, item.output);
@@ -124,6 +171,12 @@ impl Backlog {
             if frac >= 1.0 {
                 absorbed.input += item.input;
                 absorbed.output += item.output;
+                if item.input <= 0.0 {
+                    self.zero_input_items -= 1;
+                }
+                if item.output <= 0.0 {
+                    self.zero_output_items -= 1;
+                }
                 item.input = 0.0;
                 item.output = 0.0;
                 fully_served += 1;
@@ -149,8 +202,10 @@ impl Backlog {
             if front.deadline > hour {
                 break;
             }
+            let front = *front;
             expired.input += front.input;
             expired.output += front.output;
+            self.count(&front, -1);
             self.items.pop_front();
         }
         expired
