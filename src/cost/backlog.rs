@@ -188,6 +188,16 @@ impl Backlog {
                 item.output -= taken_out;
             }
         }
+        // Fully served items are usually a prefix of the queue: pop those, retain only if more remain.
+        while fully_served > 0
+            && self
+                .items
+                .front()
+                .is_some_and(|i| i.input <= 0.0 && i.output <= 0.0)
+        {
+            self.items.pop_front();
+            fully_served -= 1;
+        }
         if fully_served > 0 {
             self.items
                 .retain(|item| item.input > 0.0 || item.output > 0.0);
