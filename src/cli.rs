@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// Worker threads [default: all cores]. Results are identical for any count.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// Refuse to start a run estimated to need more memory than this (e.g. 16GiB, 500MiB)
+    /// [default: 8GiB, or less if the machine has less available].
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory_size)]
+    pub max_memory: Option<u64>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -90,4 +94,8 @@ pub struct RatesArgs {
     /// Print the rate card's TOML source, with its comments.
     #[arg(long)]
     pub toml: bool,
+}
+
+fn parse_memory_size(text: &str) -> Result<u64, String> {
+    crate::guard::memory::parse_size(text)
 }

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod cost;
+pub mod guard;
 pub mod numerics;
 pub mod output;
 pub mod ratecard;
@@ -22,8 +23,12 @@ pub mod traffic;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// Exit code for an error: 2 for bad input (scenario, trace, usage), 1 otherwise.
+/// Exit code for an error: 2 for bad input (scenario, trace, usage), 130 for a run stopped by
+/// Ctrl-C, 1 otherwise.
 pub fn exit_code(error: &anyhow::Error) -> i32 {
+    if error.chain().any(|e| e.is::<guard::Interrupted>()) {
+        return 130;
+    }
     let bad_input = error.chain().any(|e| {
         e.is::<scenario::ScenarioError>() || e.is::<traffic::TraceError>() || e.is::<UsageError>()
     });

@@ -2,10 +2,13 @@
 
 use clap::Parser;
 
+use std::io::Write;
+
 fn main() {
     let cli = ptsim::cli::Cli::parse();
     if let Err(error) = ptsim::run(&cli) {
-        eprintln!("error: {error:#}");
+        // Not eprintln!: it panics when stderr is a closed pipe (`ptsim … 2>&1 | head`).
+        let _ = writeln!(std::io::stderr(), "error: {error:#}");
         std::process::exit(ptsim::exit_code(&error));
     }
 }

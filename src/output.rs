@@ -1,10 +1,13 @@
-//! Writing results so that a reader never sees half a file: each file goes to a temporary file in
-//! the same folder and is renamed over the old one only when complete.
+//! Writing results so that a reader never sees half a file, nor half a run: every file of a run
+//! is first written in full to a temporary file in the output folder, and only when all of them
+//! are on disk are they renamed over the old ones. A failure before the renames (a folder that
+//! cannot be written, a full disk) removes the temporary files and leaves the old results as they
+//! were.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -12,23 +15,120 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} names no file", path.display()))?;
+    let staged = stage(dir, &name.to_string_lossy(), bytes)?;
+    staged
+        .persist(path)
         .with_context(|| format!("cannot move the finished file to {}", path.display()))?;
     Ok(())
 }
 
-/// Writes every `(file name, bytes)` into `dir` (created if needed). All contents are produced
-/// before this is called, so a failure here leaves each file either old or new, never partial.
+/// A complete temporary file next to its destination.
+fn stage(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
+    Ok(tmp)
+}
+
+/// Writes every `(file name, bytes)` into `dir` (created if needed), all or nothing: each file is
+/// staged in full before any is renamed into place. On an error nothing in `dir` has changed
+/// (unless a rename itself fails, which on one filesystem takes a disk error), and the message
+/// says so.
 pub fn write_all_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    let unchanged = || {
+        format!(
+            "cannot write the results to {} (nothing there was changed)",
+            dir.display()
+        )
+    };
     std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    for (name, bytes) in files {
-        write_atomic(&dir.join(name), bytes)?;
+        .with_context(|| format!("cannot create output folder {}", dir.display()))
+        .with_context(unchanged)?;
+    let targets: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    if let Some(t) = targets.iter().find(|t| t.is_dir()) {
+        return Err(anyhow::anyhow!(
+            "{} is a folder, where an output file goes",
+            t.display()
+        ))
+        .with_context(unchanged);
+    }
+    // Dropping the staged files on an error deletes them.
+    let staged = files
+        .iter()
+        .map(|(name, bytes)| stage(dir, name, bytes))
+        .collect::<anyhow::Result<Vec<_>>>()
+        .with_context(unchanged)?;
+    for (i, (tmp, target)) in staged.into_iter().zip(&targets).enumerate() {
+        if let Err(e) = tmp.persist(target) {
+            bail!(
+                "cannot move the finished file to {}: {}; {} of {} files were replaced",
+                target.display(),
+                e.error,
+                i,
+                files.len()
+            );
+        }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(tag: &str) -> Vec<(String, Vec<u8>)> {
+        ["a.csv", "b.csv", "c.json"]
+            .iter()
+            .map(|n| (n.to_string(), format!("{tag} {n}").into_bytes()))
+            .collect()
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_set_is_replaced_whole_and_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all_atomic(dir.path(), &files("old")).unwrap();
+        write_all_atomic(dir.path(), &files("new")).unwrap();
+        assert_eq!(listing(dir.path()), ["a.csv", "b.csv", "c.json"]);
+        assert_eq!(
+            std::fs::read(dir.path().join("c.json")).unwrap(),
+            b"new c.json"
+        );
+    }
+
+    #[test]
+    fn a_failure_before_the_renames_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all_atomic(dir.path(), &files("old")).unwrap();
+        // The second file's place is taken by a folder: nothing may be replaced, not even a.csv.
+        std::fs::remove_file(dir.path().join("b.csv")).unwrap();
+        std::fs::create_dir(dir.path().join("b.csv")).unwrap();
+        let error = format!(
+            "{:#}",
+            write_all_atomic(dir.path(), &files("new")).unwrap_err()
+        );
+        assert!(error.contains("nothing there was changed"), "{error}");
+        assert!(error.contains("is a folder"), "{error}");
+        assert_eq!(
+            std::fs::read(dir.path().join("a.csv")).unwrap(),
+            b"old a.csv"
+        );
+        assert_eq!(listing(dir.path()), ["a.csv", "b.csv", "c.json"]);
+    }
 }

@@ -28,6 +28,11 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
 /// Prints the scenario's warnings on stderr.
 pub fn print_warnings(scenario: &Scenario) {
     for w in &scenario.warnings {
-        eprintln!("warning: {w}");
+        print_warning(w);
     }
+}
+
+/// Prints `warning: …` on stderr; a closed stderr is not worth a panic (eprintln! would).
+pub fn print_warning(message: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {message}");
 }

@@ -38,6 +38,16 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             }
         })
         .collect();
+    for pool in &pools {
+        if let Some((path, value)) = crate::guard::find_non_finite(&pool.results) {
+            bail!(crate::UsageError(format!(
+                "{}: pool {}: the replay produced {value} for results{path}; the scenario's \
+                 magnitudes are too large to compute",
+                args.scenario.display(),
+                pool.pool
+            )));
+        }
+    }
     let text = if args.json {
         replay_json(&pools)?
     } else {

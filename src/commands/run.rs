@@ -1,13 +1,21 @@
 //! `ptsim run [SCENARIO]`: simulate, write curve.csv, sizing.csv and manifest.json atomically,
 //! and print the summary table.
+//!
+//! The run is computed on a worker thread while this one watches for Ctrl-C: an interrupt before
+//! the files are written returns at once and writes nothing; the files are written as one set
+//! (see `output`), after a memory estimate and a check that no number is NaN or ∞.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::UsageError;
 use crate::analysis::{RunReport, analyse, plan};
 use crate::cli::RunArgs;
+use crate::guard::{self, Interrupted, find_non_finite, memory};
 use crate::output::write_all_atomic;
 use crate::ratecard::RateCard;
 use crate::report::chart::{ChartOptions, render_charts};
@@ -16,8 +24,11 @@ use crate::scenario::Scenario;
 
 /// Trial-pools below which no progress bar is shown.
 const PROGRESS_THRESHOLD: u64 = 2_000;
+/// How often the waiting thread looks for Ctrl-C.
+const INTERRUPT_POLL: Duration = Duration::from_millis(50);
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    guard::install_interrupt_handler();
     let card = RateCard::shipped();
     let mut scenario = match &args.scenario {
         Some(path) => Scenario::read(path, &card)?,
@@ -37,6 +48,21 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
 
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, |t| t as usize))
+        .build()
+        .context("cannot start worker threads")?;
+    let thread_count = threads.current_num_threads();
+    let limit = memory::limit(args.max_memory);
+    // A first check before the sweep is planned (planning an automatic sweep takes a pass over
+    // every trial): pools without `max_units` count as the smallest sweep, k = 0..=1.
+    let smallest: Vec<u32> = scenario
+        .pools
+        .iter()
+        .map(|p| p.max_units.unwrap_or(1))
+        .collect();
+    check_memory(&scenario, &smallest, thread_count, limit)?;
+
     let total = u64::from(scenario.trials) * scenario.pools.len() as u64;
     let bar = if args.quiet || total < PROGRESS_THRESHOLD {
         ProgressBar::hidden()
@@ -50,26 +76,107 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         bar.set_message(format!("simulating {}", scenario.name));
         bar
     };
-    let threads = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |t| t as usize))
-        .build()
-        .context("cannot start worker threads")?;
-    let report = threads.install(|| {
-        let max_units = plan(&scenario);
-        analyse(&scenario, &max_units, &|| bar.inc(1))
-    });
-    bar.finish_and_clear();
-
     let charts = ChartOptions {
         format: args.charts,
         width: args.width,
         height: args.height,
     };
-    write_all_atomic(&out_dir, &output_files(&report, &charts)?)?;
+
+    let (sender, receiver) = mpsc::channel();
+    let worker_bar = bar.clone();
+    std::thread::Builder::new()
+        .name("ptsim-run".to_string())
+        .spawn(move || {
+            let result = threads.install(|| {
+                let max_units = plan(&scenario);
+                check_memory(&scenario, &max_units, thread_count, limit)?;
+                let report = analyse(&scenario, &max_units, &|| worker_bar.inc(1));
+                check_finite(&report)?;
+                let files = output_files(&report, &charts)?;
+                anyhow::Ok((files, summary(&report)))
+            });
+            // The receiver is gone only if the run was interrupted; nothing is left to do.
+            let _ = sender.send(result);
+        })
+        .context("cannot start the simulation thread")?;
+
+    let done = loop {
+        match receiver.recv_timeout(INTERRUPT_POLL) {
+            Ok(result) => break result,
+            Err(RecvTimeoutError::Timeout) if guard::interrupted() => {
+                bar.finish_and_clear();
+                return Err(Interrupted::BeforeWriting(out_dir.display().to_string()).into());
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                bail!("the simulation stopped unexpectedly; nothing was written")
+            }
+        }
+    };
+    bar.finish_and_clear();
+    let (files, table) = done?;
+    if guard::interrupted() {
+        return Err(Interrupted::BeforeWriting(out_dir.display().to_string()).into());
+    }
+    // From here on Ctrl-C only sets the flag: the set is written whole, then the run stops.
+    write_all_atomic(&out_dir, &files)?;
+    if guard::interrupted() {
+        return Err(Interrupted::AfterWriting(out_dir.display().to_string()).into());
+    }
     if !args.quiet {
-        let mut text = summary(&report);
+        let mut text = table;
         text.push_str(&format!("\nwrote {}\n", out_dir.display()));
         super::print_stdout(&text)?;
+    }
+    Ok(())
+}
+
+/// Refuses (exit code 2) a run whose estimated memory exceeds the limit.
+fn check_memory(
+    scenario: &Scenario,
+    max_units: &[u32],
+    threads: usize,
+    limit: (u64, memory::LimitSource),
+) -> anyhow::Result<()> {
+    let estimate = memory::estimate(scenario, max_units, threads);
+    memory::check(&estimate, limit)
+        .map_err(|message| UsageError(format!("{}: {message}", scenario.source)).into())
+}
+
+/// Refuses (exit code 2) to write a report holding a NaN or ∞: CSV would print it as `NaN` and
+/// JSON as `null`. Range checks on every scenario value keep this from happening; this is the
+/// last line of defence, and names the pool, unit count and column.
+pub fn check_finite(report: &RunReport) -> anyhow::Result<()> {
+    let fail = |what: String, value: f64| -> anyhow::Result<()> {
+        bail!(UsageError(format!(
+            "{}: the simulation produced {value} for {what}; the scenario's magnitudes are too \
+             large to compute (lower token rates, prices, growth or the horizon)",
+            report.scenario.source
+        )))
+    };
+    for pool in &report.pools {
+        for row in &pool.curve {
+            if let Some((column, value)) = find_non_finite(row) {
+                return fail(
+                    format!("pool {} at {} units ({column})", pool.name, row.units),
+                    value,
+                );
+            }
+        }
+        for row in &pool.sizing {
+            if let Some((column, value)) = find_non_finite(row) {
+                return fail(
+                    format!("pool {} rule {} ({column})", pool.name, row.rule),
+                    value,
+                );
+            }
+        }
+        if let Some(u) = pool.break_even_utilization.filter(|u| !u.is_finite()) {
+            return fail(format!("pool {} break-even utilization", pool.name), u);
+        }
+    }
+    if let Some((path, value)) = find_non_finite(&report.scenario) {
+        return fail(format!("scenario.{path}"), value);
     }
     Ok(())
 }

@@ -1,11 +1,25 @@
 //! `ptsim validate SCENARIO`: read and check a scenario without running it.
 
 use crate::cli::ValidateArgs;
+use crate::guard::memory;
 use crate::report::format::usd;
 
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let scenario = super::load_scenario(&args.scenario)?;
     super::print_warnings(&scenario);
+    // The run's memory guard, as far as it can be known before the sweep is planned.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let smallest: Vec<u32> = scenario
+        .pools
+        .iter()
+        .map(|p| p.max_units.unwrap_or(1))
+        .collect();
+    let estimate = memory::estimate(&scenario, &smallest, threads);
+    if let Err(message) = memory::check(&estimate, memory::limit(None)) {
+        super::print_warning(&format!(
+            "`ptsim run` would refuse this scenario: {message}"
+        ));
+    }
     let mut text = format!(
         "{}: ok — {} pool(s), {} workload(s), {} trials x {} hours from {}\n",
         args.scenario.display(),

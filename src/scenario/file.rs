@@ -5,8 +5,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::{
-    Correlation, Discount, GrowthRate, IntraHourCv, Multiplier, NoiseCv, NonNegative, Positive,
-    Share,
+    BurstMultiplier, BurstRate, Correlation, Discount, GrowthRate, GrowthSd, HourlyUnitPrice,
+    IntraHourCv, LevelSigma, MonthlyUnitPrice, Multiplier, NoiseCv, Quota, RequestsPerHour, Share,
+    TokenPrice, TokensPerHour, TokensPerMinute, TokensPerRequest,
 };
 use crate::cost::CapacityMode;
 use crate::ratecard::{Product, Term};
@@ -21,7 +22,8 @@ pub struct ScenarioFile {
     pub trials: Option<Spanned<u32>>,
     pub seed: Option<u64>,
     pub edp_discount: Option<Discount>,
-    pub start: Option<Spanned<String>>,
+    /// A string or a TOML date-time.
+    pub start: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub pools: Vec<PoolFile>,
     #[serde(default)]
@@ -38,7 +40,7 @@ pub struct PoolFile {
     pub max_units: Option<Spanned<u32>>,
     pub fill_idle: Option<bool>,
     pub intra_hour_cv: Option<IntraHourCv>,
-    pub on_demand_quota_tokens_per_minute: Option<Positive>,
+    pub on_demand_quota_tokens_per_minute: Option<Quota>,
     pub prices: Option<PriceOverrides>,
     pub capacity: Option<CapacityOverrides>,
 }
@@ -46,23 +48,23 @@ pub struct PoolFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceOverrides {
-    pub input_per_mtok: Option<NonNegative>,
-    pub output_per_mtok: Option<NonNegative>,
+    pub input_per_mtok: Option<TokenPrice>,
+    pub output_per_mtok: Option<TokenPrice>,
     pub batch: Option<bool>,
-    pub batch_input_per_mtok: Option<NonNegative>,
-    pub batch_output_per_mtok: Option<NonNegative>,
-    pub cache_read_per_mtok: Option<NonNegative>,
+    pub batch_input_per_mtok: Option<TokenPrice>,
+    pub batch_output_per_mtok: Option<TokenPrice>,
+    pub cache_read_per_mtok: Option<TokenPrice>,
     pub priority_multiplier: Option<Multiplier>,
     pub token_price_multiplier: Option<Multiplier>,
-    pub unit_per_hour: Option<NonNegative>,
-    pub unit_per_month: Option<NonNegative>,
+    pub unit_per_hour: Option<HourlyUnitPrice>,
+    pub unit_per_month: Option<MonthlyUnitPrice>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityOverrides {
-    pub input_tokens_per_minute: Option<Positive>,
-    pub output_tokens_per_minute: Option<Positive>,
+    pub input_tokens_per_minute: Option<TokensPerMinute>,
+    pub output_tokens_per_minute: Option<TokensPerMinute>,
     pub mode: Option<CapacityMode>,
 }
 
@@ -88,11 +90,11 @@ pub struct TraceFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParametricFile {
-    pub input_tokens_per_hour: Option<NonNegative>,
-    pub output_tokens_per_hour: Option<NonNegative>,
-    pub requests_per_hour: Option<NonNegative>,
-    pub input_tokens_per_request: Option<NonNegative>,
-    pub output_tokens_per_request: Option<NonNegative>,
+    pub input_tokens_per_hour: Option<TokensPerHour>,
+    pub output_tokens_per_hour: Option<TokensPerHour>,
+    pub requests_per_hour: Option<RequestsPerHour>,
+    pub input_tokens_per_request: Option<TokensPerRequest>,
+    pub output_tokens_per_request: Option<TokensPerRequest>,
     pub profile: Option<Spanned<String>>,
     pub hour_of_day: Option<Spanned<Vec<f64>>>,
     pub day_of_week: Option<Spanned<Vec<f64>>>,
@@ -100,9 +102,9 @@ pub struct ParametricFile {
     pub noise_cv: Option<NoiseCv>,
     pub ar1: Option<Correlation>,
     pub growth_per_month_mean: Option<GrowthRate>,
-    pub growth_per_month_sd: Option<NonNegative>,
-    pub level_sigma: Option<NonNegative>,
-    pub bursts_per_day: Option<NonNegative>,
-    pub burst_multiplier: Option<Positive>,
+    pub growth_per_month_sd: Option<GrowthSd>,
+    pub level_sigma: Option<LevelSigma>,
+    pub bursts_per_day: Option<BurstRate>,
+    pub burst_multiplier: Option<BurstMultiplier>,
     pub burst_hours: Option<Spanned<u32>>,
 }

@@ -24,11 +24,8 @@ pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
 /// A scenario that failed to read or validate, with where.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: cannot read: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{path}:{line}:{column}: {field}: {message}\n  | {text}")]
     At {
         path: String,
@@ -40,10 +37,15 @@ pub enum ScenarioError {
     },
     #[error("{path}: {message}")]
     File { path: String, message: String },
-    #[error("{path}: {source}")]
+    /// A trace file named at `line` of the scenario is bad; `error` says where in the trace.
+    #[error("{path}:{line}:{column}: {field}: {error}\n  | {text}")]
     Trace {
         path: String,
-        source: crate::traffic::TraceError,
+        line: usize,
+        column: usize,
+        field: String,
+        text: String,
+        error: Box<crate::traffic::TraceError>,
     },
 }
 
@@ -93,12 +95,24 @@ pub struct Workload {
 impl Scenario {
     /// Reads and validates a scenario file; trace paths are relative to its folder.
     pub fn read(path: &Path, card: &RateCard) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.display().to_string(),
-            source,
+        let label = path.display().to_string();
+        let bytes = read_at_most(path, MAX_SCENARIO_BYTES).map_err(|error| ScenarioError::Io {
+            path: label.clone(),
+            error,
         })?;
+        let text = utf8(&bytes, &label)?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        resolve::resolve(&text, &path.display().to_string(), &base, card)
+        resolve::resolve(text, &label, &base, card)
+    }
+
+    /// Parses scenario bytes (a file's contents): like `parse`, after checking they are UTF-8.
+    pub fn parse_bytes(
+        bytes: &[u8],
+        label: &str,
+        base: &Path,
+        card: &RateCard,
+    ) -> Result<Self, ScenarioError> {
+        resolve::resolve(utf8(bytes, label)?, label, base, card)
     }
 
     /// The built-in default scenario.
@@ -115,4 +129,52 @@ impl Scenario {
     ) -> Result<Self, ScenarioError> {
         resolve::resolve(text, label, base, card)
     }
+}
+
+/// Largest scenario file read (a scenario is a page of TOML; this stops `ptsim run /dev/zero`).
+const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Reads a whole file of at most `limit` bytes; a larger one (or an endless device) is an error
+/// rather than a machine out of memory.
+pub(crate) fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB; is it the right file?",
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The text of a scenario file, or an error at the first byte that is not UTF-8.
+fn utf8<'a>(bytes: &'a [u8], label: &str) -> Result<&'a str, ScenarioError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        let text_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| line_start + i);
+        ScenarioError::At {
+            path: label.to_string(),
+            line,
+            column,
+            field: "(encoding)".to_string(),
+            message: format!(
+                "byte 0x{:02X} is not UTF-8; save the scenario as UTF-8 text",
+                bytes[e.valid_up_to()]
+            ),
+            text: resolve::excerpt(
+                String::from_utf8_lossy(&bytes[line_start..text_end]).trim_end_matches('\r'),
+                column,
+            ),
+        }
+    })
 }

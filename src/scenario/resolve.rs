@@ -9,6 +9,7 @@ use std::sync::Arc;
 use toml::Spanned;
 
 use super::file::{ParametricFile, PoolFile, ScenarioFile};
+use super::values::{MAX_TOKENS_PER_HOUR, MAX_WEIGHT, show, subnormal_note};
 use super::{Pool, Scenario, ScenarioError, Workload};
 use crate::cost::{Capacity, PoolModel, PoolPrices, WorkloadCost};
 use crate::ratecard::{Product, RateCard};
@@ -25,6 +26,20 @@ pub const MAX_TRIALS: u32 = 10_000_000;
 /// Largest unit sweep accepted.
 pub const MAX_UNITS: u32 = 100_000;
 
+/// Longest burst (a week): longer ones are a change of level, not a burst.
+pub const MAX_BURST_HOURS: u32 = 168;
+/// Longest scenario name (it names the output folder).
+const MAX_NAME_CHARS: usize = 100;
+
+/// Where in the scenario text something is: 1-based line and column, the field's dotted path
+/// (`workloads[2].parametric.noise_cv`) and the line's text.
+struct Place {
+    line: usize,
+    column: usize,
+    field: String,
+    text: String,
+}
+
 /// Turns spans into `file:line:column: field: message` errors.
 struct Locator<'a> {
     text: &'a str,
@@ -32,8 +47,13 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn at(&self, span: Range<usize>, field: &str, message: impl Into<String>) -> ScenarioError {
-        let start = span.start.min(self.text.len());
+    /// The place of byte `offset`; `field` names it, or — when empty — the key or table on that
+    /// line does, prefixed with the table the line is in.
+    fn place(&self, offset: usize, field: &str) -> Place {
+        let mut start = offset.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
         let before = &self.text[..start];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -42,12 +62,34 @@ impl Locator<'_> {
             .lines()
             .next()
             .unwrap_or("")
+            .trim_end_matches('\r')
             .to_string();
         let field = if field.is_empty() {
-            key_of_line(&text)
+            field_path(&self.text[..line_start], &text)
         } else {
             field.to_string()
         };
+        let text = excerpt(&text, column);
+        let field = if field.is_empty() {
+            "(top level)".to_string()
+        } else {
+            field
+        };
+        Place {
+            line,
+            column,
+            field,
+            text,
+        }
+    }
+
+    fn at(&self, span: Range<usize>, field: &str, message: impl Into<String>) -> ScenarioError {
+        let Place {
+            line,
+            column,
+            field,
+            text,
+        } = self.place(span.start, field);
         ScenarioError::At {
             path: self.label.to_string(),
             line,
@@ -73,18 +115,144 @@ impl Locator<'_> {
             message: message.into(),
         }
     }
+
+    /// A TOML or serde error at its place. Serde names a missing field only in its message and
+    /// points at the table that lacks it (the whole file for a top-level key), so the field is
+    /// taken from the message.
+    fn toml(&self, error: &toml::de::Error) -> ScenarioError {
+        let message = plain_types(error.message().trim_end());
+        let message = message.as_str();
+        let Some(span) = error.span() else {
+            return self.file(message);
+        };
+        let Some(missing) = quoted_after(message, "missing field `") else {
+            return self.at(span, "", message);
+        };
+        let place = self.place(span.start, "");
+        let on_header = place.text.trim_start().starts_with('[');
+        let field = if on_header && !place.field.is_empty() {
+            format!("{}.{missing}", place.field)
+        } else {
+            missing.to_string()
+        };
+        self.at(span, &field, message)
+    }
 }
 
-/// The key a line assigns (`batch_share = 2` → `batch_share`) or the table it opens.
+/// Longest stretch of a line quoted in an error.
+const EXCERPT_CHARS: usize = 120;
+
+/// `line`, or the part of it around `column` (1-based, in characters) when it is too long to
+/// quote whole.
+pub(super) fn excerpt(line: &str, column: usize) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= EXCERPT_CHARS {
+        return line.to_string();
+    }
+    let start = column
+        .saturating_sub(1 + EXCERPT_CHARS / 2)
+        .min(chars.len() - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    format!(
+        "{}{}{}",
+        if start > 0 { "…" } else { "" },
+        chars[start..end].iter().collect::<String>(),
+        if end < chars.len() { "…" } else { "" }
+    )
+}
+
+/// Serde's type names in words a scenario's author uses.
+fn plain_types(message: &str) -> String {
+    message
+        .replace(
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        )
+        .replace(
+            "expected u64",
+            "expected a whole number from 0 to 18446744073709551615",
+        )
+        .replace("expected f64", "expected a number")
+        .replace("wanted string or table", "expected a quoted name")
+}
+
+/// The text between `prefix` and the next backtick in `message`.
+fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = &message[message.find(prefix)? + prefix.len()..];
+    rest.split('`').next()
+}
+
+/// The dotted path of what `line` assigns or opens, given the text before it: `[[workloads]]`
+/// tables are numbered, so the third workload's `noise_cv` is `workloads[2].parametric.noise_cv`.
+fn field_path(before: &str, line: &str) -> String {
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    let mut table = String::new();
+    for l in before.lines() {
+        if let Some(header) = table_header(l, &mut counts) {
+            table = header;
+        }
+    }
+    if let Some(header) = table_header(line, &mut counts) {
+        return header;
+    }
+    let key = key_of_line(line);
+    match (table.is_empty(), key.is_empty()) {
+        (_, true) => table,
+        (true, false) => key,
+        (false, false) => format!("{table}.{key}"),
+    }
+}
+
+/// If `line` opens a table, its path with array indices (counting it in `counts`).
+fn table_header(
+    line: &str,
+    counts: &mut std::collections::HashMap<String, usize>,
+) -> Option<String> {
+    let line = line.trim();
+    let (name, array) = if let Some(rest) = line.strip_prefix("[[") {
+        (rest.split("]]").next()?, true)
+    } else if let Some(rest) = line.strip_prefix('[') {
+        (rest.split(']').next()?, false)
+    } else {
+        return None;
+    };
+    let parts: Vec<&str> = name
+        .split('.')
+        .map(|p| p.trim().trim_matches('"'))
+        .collect();
+    let name = parts.join(".");
+    if array {
+        *counts.entry(name.clone()).or_default() += 1;
+    }
+    let mut path = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            path.push('.');
+        }
+        path.push_str(part);
+        if let Some(n) = counts.get(&parts[..=i].join(".")) {
+            path.push_str(&format!("[{}]", n.saturating_sub(1)));
+        }
+    }
+    Some(path)
+}
+
+/// The key a line assigns (`batch_share = 2` → `batch_share`); empty for a comment or a value
+/// on a continuation line.
 fn key_of_line(line: &str) -> String {
     let line = line.trim();
-    if line.starts_with('[') {
-        return line
-            .trim_matches(|c| c == '[' || c == ']')
-            .trim()
-            .to_string();
+    if line.starts_with('#') || !line.contains('=') {
+        return String::new();
     }
-    line.split('=').next().unwrap_or("").trim().to_string()
+    let key = line.split('=').next().unwrap_or("").trim();
+    if key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-.\" ".contains(c))
+    {
+        key.to_string()
+    } else {
+        String::new()
+    }
 }
 
 pub fn resolve(
@@ -93,13 +261,19 @@ pub fn resolve(
     base: &Path,
     card: &RateCard,
 ) -> Result<Scenario, ScenarioError> {
+    // A UTF-8 byte-order mark (Windows editors) is not part of the TOML.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let loc = Locator { text, label };
-    let file: ScenarioFile = toml::from_str(text).map_err(|e| match e.span() {
-        Some(span) => loc.at(span, "", e.message().trim_end()),
-        None => loc.file(e.message().trim_end()),
-    })?;
+    let file: ScenarioFile = toml::from_str(text).map_err(|e| loc.toml(&e))?;
 
     let name = file.name.get_ref().trim().to_string();
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(loc.spanned(
+            &file.name,
+            "name",
+            format!("expected at most {MAX_NAME_CHARS} characters (it names the output folder)"),
+        ));
+    }
     if name.is_empty()
         || !name
             .chars()
@@ -138,11 +312,17 @@ pub fn resolve(
         None => 2000,
     };
 
+    // A missing table has no line of its own: point at the top of the file, as for a missing
+    // top-level key.
     if file.pools.is_empty() {
-        return Err(loc.file("expected at least one [[pools]] table"));
+        return Err(loc.at(0..0, "pools", "expected at least one [[pools]] table"));
     }
     if file.workloads.is_empty() {
-        return Err(loc.file("expected at least one [[workloads]] table"));
+        return Err(loc.at(
+            0..0,
+            "workloads",
+            "expected at least one [[workloads]] table",
+        ));
     }
 
     let mut pools = Vec::new();
@@ -210,11 +390,25 @@ pub fn resolve(
         };
         let source = match (&w.parametric, &w.trace) {
             (Some(p), None) => TrafficSource::Parametric(Box::new(resolve_parametric(&loc, p, i)?)),
+            (None, Some(t)) if t.file.get_ref().trim().is_empty() => {
+                return Err(loc.spanned(
+                    &t.file,
+                    &field("trace.file"),
+                    "expected the path of a trace CSV file",
+                ));
+            }
             (None, Some(t)) => {
                 let path = base.join(t.file.get_ref());
-                let trace = HourlyTrace::read(&path).map_err(|source| ScenarioError::Trace {
-                    path: label.to_string(),
-                    source,
+                let trace = HourlyTrace::read(&path).map_err(|error| {
+                    let place = loc.place(t.file.span().start, &field("trace.file"));
+                    ScenarioError::Trace {
+                        path: label.to_string(),
+                        line: place.line,
+                        column: place.column,
+                        field: place.field,
+                        text: place.text,
+                        error: Box::new(error),
+                    }
                 })?;
                 let trace = Arc::new(trace);
                 traces.push(trace.clone());
@@ -238,7 +432,25 @@ pub fn resolve(
     }
 
     let start_epoch_hour = match &file.start {
-        Some(s) => parse_epoch_hour(s.get_ref()).map_err(|m| loc.spanned(s, "start", m))?,
+        Some(s) => {
+            let text =
+                match s.get_ref() {
+                    toml::Value::String(text) => text.clone(),
+                    toml::Value::Datetime(t) => t.to_string(),
+                    other => {
+                        return Err(loc.spanned(
+                        s,
+                        "start",
+                        format!(
+                            "expected an ISO-8601 hour such as \"2024-01-01T05:00:00Z\", got {} {}",
+                            if other.type_str().starts_with(['a', 'i']) { "an" } else { "a" },
+                            other.type_str()
+                        ),
+                    ));
+                    }
+                };
+            parse_epoch_hour(&text).map_err(|m| loc.spanned(s, "start", m))?
+        }
         None => traces
             .iter()
             .map(|t| t.first_epoch_hour())
@@ -428,14 +640,66 @@ fn resolve_parametric(
 ) -> Result<Parametric, ScenarioError> {
     let p = table.get_ref();
     let field = |f: &str| format!("workloads[{i}].parametric.{f}");
-    let whole = |message: String| loc.spanned(table, &field("input_tokens_per_hour"), message);
-    let (input, output) = match (p.input_tokens_per_hour, p.output_tokens_per_hour, p.requests_per_hour) {
-        (Some(i), Some(o), None) => (i.0, o.0),
-        (None, None, Some(r)) => match (p.input_tokens_per_request, p.output_tokens_per_request) {
-            (Some(ti), Some(to)) => (r.0 * ti.0, r.0 * to.0),
-            _ => return Err(whole("requests_per_hour needs input_tokens_per_request and output_tokens_per_request".into())),
-        },
-        _ => return Err(whole("expected either input_tokens_per_hour and output_tokens_per_hour, or requests_per_hour with tokens per request".into())),
+    let whole = |name: &str, message: &str| loc.spanned(table, &field(name), message);
+    let by_hour = (p.input_tokens_per_hour, p.output_tokens_per_hour);
+    let by_request = (p.input_tokens_per_request, p.output_tokens_per_request);
+    let (input, output) = match (p.requests_per_hour, by_hour, by_request) {
+        (None, (Some(i), Some(o)), (None, None)) => (i.0, o.0),
+        (Some(r), (None, None), (Some(ti), Some(to))) => {
+            let (input, output) = (r.0 * ti.0, r.0 * to.0);
+            if input.max(output) > MAX_TOKENS_PER_HOUR {
+                return Err(whole(
+                    "requests_per_hour",
+                    &format!(
+                        "requests_per_hour × tokens per request is {} tokens per hour; expected \
+                         at most {}",
+                        show(input.max(output)),
+                        show(MAX_TOKENS_PER_HOUR)
+                    ),
+                ));
+            }
+            (input, output)
+        }
+        (Some(_), (Some(_), _) | (_, Some(_)), _) | (None, (Some(_), Some(_)), _) => {
+            return Err(whole(
+                "requests_per_hour",
+                "give either input_tokens_per_hour and output_tokens_per_hour, or \
+                 requests_per_hour with tokens per request, not both",
+            ));
+        }
+        (None, (Some(_), None), _) => {
+            return Err(whole(
+                "output_tokens_per_hour",
+                "missing: input_tokens_per_hour needs output_tokens_per_hour",
+            ));
+        }
+        (None, (None, Some(_)), _) => {
+            return Err(whole(
+                "input_tokens_per_hour",
+                "missing: output_tokens_per_hour needs input_tokens_per_hour",
+            ));
+        }
+        (Some(_), (None, None), (None, _)) => {
+            return Err(whole(
+                "input_tokens_per_request",
+                "missing: requests_per_hour needs input_tokens_per_request and \
+                 output_tokens_per_request",
+            ));
+        }
+        (Some(_), (None, None), (_, None)) => {
+            return Err(whole(
+                "output_tokens_per_request",
+                "missing: requests_per_hour needs input_tokens_per_request and \
+                 output_tokens_per_request",
+            ));
+        }
+        (None, (None, None), _) => {
+            return Err(whole(
+                "input_tokens_per_hour",
+                "missing: expected input_tokens_per_hour and output_tokens_per_hour, or \
+                 requests_per_hour with input_tokens_per_request and output_tokens_per_request",
+            ));
+        }
     };
 
     let base = match &p.profile {
@@ -452,14 +716,33 @@ fn resolve_parametric(
         })?,
         None => preset("flat").expect("flat preset exists"),
     };
+    let weights = |w: &Spanned<Vec<f64>>, name: &str| match w
+        .get_ref()
+        .iter()
+        .find(|v| **v > MAX_WEIGHT || v.is_subnormal())
+    {
+        Some(v) => Err(loc.spanned(
+            w,
+            &field(name),
+            format!(
+                "expected weights of at most {} (they are scaled to mean 1), got {}{}",
+                show(MAX_WEIGHT),
+                show(*v),
+                subnormal_note(*v)
+            ),
+        )),
+        None => Ok(()),
+    };
     let hour_of_day = match &p.hour_of_day {
         Some(w) => {
+            weights(w, "hour_of_day")?;
             normalise::<24>(w.get_ref()).map_err(|m| loc.spanned(w, &field("hour_of_day"), m))?
         }
         None => normalise::<24>(&base.hour_of_day).expect("presets are valid"),
     };
     let day_of_week = match &p.day_of_week {
         Some(w) => {
+            weights(w, "day_of_week")?;
             normalise::<7>(w.get_ref()).map_err(|m| loc.spanned(w, &field("day_of_week"), m))?
         }
         None => normalise::<7>(&base.day_of_week).expect("presets are valid"),
@@ -469,9 +752,13 @@ fn resolve_parametric(
     let bursts = match p.bursts_per_day {
         Some(rate) if rate.0 > 0.0 => {
             let hours = p.burst_hours.as_ref().map_or(1, |h| *h.get_ref());
-            if hours == 0 {
-                let h = p.burst_hours.as_ref().expect("set when 0");
-                return Err(loc.spanned(h, &field("burst_hours"), "expected at least 1 hour"));
+            if hours == 0 || hours > MAX_BURST_HOURS {
+                let h = p.burst_hours.as_ref().expect("set when out of range");
+                return Err(loc.spanned(
+                    h,
+                    &field("burst_hours"),
+                    format!("expected 1 to {MAX_BURST_HOURS} hours, got {hours}"),
+                ));
             }
             Some(Bursts {
                 per_day: rate.0,

@@ -8,8 +8,18 @@ pub const DEFAULT_START_EPOCH_HOUR: i64 = 473_352;
 /// Parses an ISO-8601 timestamp on the hour (`2024-01-01T05:00:00Z`, with an offset, or naive UTC
 /// with `T` or a space) into hours since 1970-01-01 00:00 UTC.
 pub fn parse_epoch_hour(text: &str) -> Result<i64, String> {
-    let text = text.trim();
+    let full = text.trim();
+    let clipped = clip(full);
+    let text = clipped.as_str();
+    if full.len() > CLIP_CHARS {
+        return Err(format!(
+            "expected an ISO-8601 hour such as 2024-01-01T05:00:00Z, got '{text}'"
+        ));
+    }
     let seconds = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        if t.timestamp_subsec_nanos() != 0 {
+            return Err(format!("expected a timestamp on the hour, got '{text}'"));
+        }
         t.timestamp()
     } else {
         const NAIVE: [&str; 4] = [
@@ -30,9 +40,25 @@ pub fn parse_epoch_hour(text: &str) -> Result<i64, String> {
         naive.and_utc().timestamp()
     };
     if seconds.rem_euclid(3600) != 0 {
-        return Err(format!("expected a timestamp on the hour, got '{text}'"));
+        return Err(format!(
+            "expected a timestamp on the hour (UTC), got '{text}' ({})",
+            DateTime::from_timestamp(seconds, 0)
+                .map_or(String::new(), |t| t.format("%H:%M:%S UTC").to_string())
+        ));
     }
     Ok(seconds.div_euclid(3600))
+}
+
+/// Longest piece of input quoted whole in an error.
+const CLIP_CHARS: usize = 60;
+
+/// `text` as quoted in an error: whole, or its first characters and an ellipsis.
+pub fn clip(text: &str) -> String {
+    if text.chars().count() <= CLIP_CHARS {
+        text.to_string()
+    } else {
+        text.chars().take(CLIP_CHARS).chain(['…']).collect()
+    }
 }
 
 /// Hour of day (0–23, UTC) of an epoch hour.
@@ -89,6 +115,16 @@ mod tests {
             parse_epoch_hour("2024-01-01T05:30:00Z")
                 .unwrap_err()
                 .contains("on the hour")
+        );
+        assert!(
+            parse_epoch_hour("2024-01-01T05:00:00.5Z")
+                .unwrap_err()
+                .contains("on the hour")
+        );
+        assert!(
+            parse_epoch_hour("2024-01-01T05:00:00+05:30")
+                .unwrap_err()
+                .contains("23:30:00 UTC")
         );
         assert!(
             parse_epoch_hour("yesterday")

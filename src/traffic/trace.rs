@@ -3,15 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
-use super::time::parse_epoch_hour;
+use super::time::{clip, format_epoch_hour, parse_epoch_hour};
+
+/// Largest trace file read: 1 GiB is some twenty million hourly rows, two thousand years.
+const MAX_TRACE_BYTES: u64 = 1 << 30;
+
+/// Most tokens one trace row may hold per hour (the scenario's bound for parametric traffic).
+pub const MAX_TOKENS_PER_HOUR: f64 = 1e13;
 
 /// A problem with a trace file, naming the row (the file's line number) where there is one.
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
-    #[error("trace {path}: cannot read: {source}")]
+    #[error("trace {path}: cannot read: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("trace {path}: {message}")]
     File { path: PathBuf, message: String },
@@ -44,19 +50,22 @@ fn count<S: serde::Serializer>(hours: &[TraceHour], s: S) -> Result<S::Ok, S::Er
     s.serialize_u64(hours.len() as u64)
 }
 
+const HEADER: &str = "timestamp,input_tokens,output_tokens";
+
 impl HourlyTrace {
     /// Reads and checks a trace file.
     pub fn read(path: &Path) -> Result<Self, TraceError> {
-        let bytes = std::fs::read(path).map_err(|source| TraceError::Io {
-            path: path.to_path_buf(),
-            source,
+        let bytes = crate::scenario::read_at_most(path, MAX_TRACE_BYTES).map_err(|error| {
+            TraceError::Io {
+                path: path.to_path_buf(),
+                error,
+            }
         })?;
         Self::parse(path, &bytes)
     }
 
     /// Parses trace CSV bytes; `path` only names the file in errors.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, TraceError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let file_error = |message: String| TraceError::File {
             path: path.to_path_buf(),
             message,
@@ -66,6 +75,28 @@ impl HourlyTrace {
             row,
             message,
         };
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            return Err(file_error(
+                "the file is UTF-16 text; save it as UTF-8 CSV".to_string(),
+            ));
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Err(e) = std::str::from_utf8(bytes) {
+            let good = &bytes[..e.valid_up_to()];
+            let row = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            return Err(row_error(
+                row,
+                format!(
+                    "byte 0x{:02X} is not UTF-8; save the trace as UTF-8 CSV",
+                    bytes[e.valid_up_to()]
+                ),
+            ));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(file_error(format!(
+                "the file is empty; expected a header {HEADER} and one row per hour"
+            )));
+        }
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(bytes);
@@ -73,17 +104,34 @@ impl HourlyTrace {
             .headers()
             .map_err(|e| file_error(format!("cannot read the header: {e}")))?
             .clone();
+        let found = clip(&header.iter().collect::<Vec<_>>().join(","));
+        let hint = if header.len() == 1 && [';', '\t', '|'].iter().any(|c| found.contains(*c)) {
+            "; columns must be separated by commas"
+        } else if header.get(0).is_some_and(|h| parse_epoch_hour(h).is_ok()) {
+            "; the first line must be the header"
+        } else {
+            ""
+        };
         let column = |name: &str| {
-            header
+            let mut at = header
                 .iter()
-                .position(|h| h.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    file_error(format!(
-                        "expected a header with columns timestamp,input_tokens,output_tokens; \
-                     '{name}' is missing (found: {})",
-                        header.iter().collect::<Vec<_>>().join(",")
-                    ))
-                })
+                .enumerate()
+                .filter(|(_, h)| h.eq_ignore_ascii_case(name))
+                .map(|(i, _)| i);
+            match (at.next(), at.next()) {
+                (Some(i), None) => Ok(i),
+                (Some(_), Some(_)) => Err(row_error(
+                    1,
+                    format!("header: column '{name}' appears more than once"),
+                )),
+                (None, _) => Err(row_error(
+                    1,
+                    format!(
+                        "header: expected columns {HEADER}; '{name}' is missing \
+                         (found: {found}){hint}"
+                    ),
+                )),
+            }
         };
         let (ts_col, in_col, out_col) = (
             column("timestamp")?,
@@ -91,19 +139,56 @@ impl HourlyTrace {
             column("output_tokens")?,
         );
         let mut hours: Vec<TraceHour> = Vec::new();
+        let mut last_row = 0;
         for record in reader.records() {
             let record = record.map_err(|e| {
                 let row = e.position().map_or(0, |p| p.line());
-                row_error(row, format!("malformed CSV: {e}"))
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len,
+                        len,
+                        pos,
+                    } => {
+                        // A quote left open swallows the line ends that follow it.
+                        let start = pos.as_ref().map_or(0, |p| p.byte() as usize);
+                        let line = bytes[start.min(bytes.len())..]
+                            .split(|&b| b == b'\n')
+                            .next();
+                        let quote = line.is_some_and(|l| l.contains(&b'"'));
+                        format!(
+                            "expected {expected_len} fields as in the header, found {len}{}",
+                            if quote {
+                                " (is a \" quote left open?)"
+                            } else {
+                                ""
+                            }
+                        )
+                    }
+                    _ => format!("malformed CSV: {e}"),
+                };
+                row_error(row, message)
             })?;
             let row = record.position().map_or(0, |p| p.line());
             let field = |col: usize| record.get(col).unwrap_or("");
             let epoch_hour = parse_epoch_hour(field(ts_col))
                 .map_err(|m| row_error(row, format!("timestamp: {m}")))?;
             let tokens = |col: usize, name: &str| -> Result<f64, TraceError> {
-                let text = field(col);
-                match text.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                let text = clip(field(col));
+                match field(col).parse::<f64>() {
+                    // + 0.0 turns −0 into 0.
+                    Ok(v) if (0.0..=MAX_TOKENS_PER_HOUR).contains(&v) && !v.is_subnormal() => {
+                        Ok(v + 0.0)
+                    }
+                    Ok(v) if v.is_subnormal() => Err(row_error(
+                        row,
+                        format!("{name}: got '{text}', too small to compute with; write 0"),
+                    )),
+                    Ok(v) if v.is_finite() && v > 0.0 => Err(row_error(
+                        row,
+                        format!(
+                            "{name}: expected at most {MAX_TOKENS_PER_HOUR:e} tokens, got '{text}'"
+                        ),
+                    )),
                     _ => Err(row_error(
                         row,
                         format!("{name}: expected a non-negative number, got '{text}'"),
@@ -117,22 +202,34 @@ impl HourlyTrace {
             };
             if let Some(last) = hours.last() {
                 if hour.epoch_hour == last.epoch_hour {
-                    return Err(row_error(row, format!("duplicate hour {}", field(ts_col))));
+                    return Err(row_error(
+                        row,
+                        format!(
+                            "timestamp: duplicate hour {} ({} is also on row {last_row})",
+                            clip(field(ts_col)),
+                            format_epoch_hour(hour.epoch_hour)
+                        ),
+                    ));
                 }
                 if hour.epoch_hour < last.epoch_hour {
                     return Err(row_error(
                         row,
                         format!(
-                            "rows must be in increasing time order; {} comes after a later hour",
-                            field(ts_col)
+                            "timestamp: rows must be in increasing time order; {} comes after \
+                             {} on row {last_row}",
+                            clip(field(ts_col)),
+                            format_epoch_hour(last.epoch_hour)
                         ),
                     ));
                 }
             }
             hours.push(hour);
+            last_row = row;
         }
         if hours.is_empty() {
-            return Err(file_error("no data rows".to_string()));
+            return Err(file_error(format!(
+                "no data rows after the header; expected one row per hour ({HEADER})"
+            )));
         }
         Ok(HourlyTrace {
             path: path.to_path_buf(),
@@ -202,9 +299,13 @@ mod tests {
             msg(&format!("{head}2024-01-01T01:00:00Z,1,abc\n")).contains("row 3: output_tokens")
         );
         assert!(
-            msg(&format!("{head}2024-01-01T00:00:00Z,1,1\n")).contains("row 3: duplicate hour")
+            msg(&format!("{head}2024-01-01T00:00:00Z,1,1\n"))
+                .contains("row 3: timestamp: duplicate hour")
         );
-        assert!(msg(&format!("{head}2023-12-31T23:00:00Z,1,1\n")).contains("row 3: rows must be"));
+        assert!(
+            msg(&format!("{head}2023-12-31T23:00:00Z,1,1\n"))
+                .contains("row 3: timestamp: rows must be")
+        );
         assert!(msg(&format!("{head}noon,1,1\n")).contains("row 3: timestamp"));
         assert!(msg("timestamp,input_tokens,output_tokens\n").contains("no data rows"));
         assert!(msg("time,input_tokens\n").contains("'timestamp' is missing"));

@@ -95,7 +95,11 @@ fn negative_price_is_refused() {
     );
     assert_mentions(
         &run_fails(&text, None),
-        &["s.toml:8:18", "input_per_mtok", "≥ 0, got -3"],
+        &[
+            "s.toml:8:18",
+            "input_per_mtok",
+            "between 0 and 1000000 USD per million tokens, got -3",
+        ],
     );
 }
 

@@ -1,6 +1,10 @@
 //! One integration binary that runs the real `ptsim` (assert_cmd) in temporary folders.
 
 mod common;
+mod corpus;
 mod errors;
+mod fuzz;
+mod hardening;
 mod oracles;
+mod replay_oracle;
 mod run;

@@ -1,7 +1,34 @@
-//! Deck-ready charts of a run (issue 3). Placeholder until the chart work lands: renders nothing.
+//! Deck-ready charts of a run (issue 3; SPEC §7, charts): for every pool, five charts — the
+//! break-even fan, savings and risk, a week of traffic against the rules' unit counts, the
+//! load-duration curve and the rules side by side — as PNG or SVG bytes, one function per chart.
+//! The font is embedded (`style`), so nothing here depends on the machine's fonts.
 
-use crate::analysis::RunReport;
+mod axis;
+mod duration;
+mod fan;
+mod frame;
+mod glyphs;
+mod layout;
+mod load;
+mod rules;
+mod savings;
+mod style;
+mod traffic;
+mod units;
+
+#[cfg(test)]
+mod tests;
+
+use plotters::prelude::*;
+use rayon::prelude::*;
+
+use crate::analysis::{PoolReport, RunReport};
 use crate::cli::ChartFormat;
+use crate::scenario::{Pool, Scenario};
+use crate::stats::sizing::{Choice, Rule};
+use layout::Area;
+use load::LoadSample;
+use style::{Backend, Sizes};
 
 /// What charts to draw and how big.
 #[derive(Clone, Copy, Debug)]
@@ -11,10 +38,188 @@ pub struct ChartOptions {
     pub height: u32,
 }
 
-/// Every chart of `report` as (file name, bytes).
+/// The five charts of a pool, in the order they are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    Fan,
+    Savings,
+    Traffic,
+    Duration,
+    Rules,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Fan,
+        ChartKind::Savings,
+        ChartKind::Traffic,
+        ChartKind::Duration,
+        ChartKind::Rules,
+    ];
+
+    /// The start of the file name: `<stem>_<pool>.png`.
+    pub fn stem(self) -> &'static str {
+        match self {
+            ChartKind::Fan => "fan",
+            ChartKind::Savings => "savings",
+            ChartKind::Traffic => "traffic",
+            ChartKind::Duration => "duration",
+            ChartKind::Rules => "rules",
+        }
+    }
+
+    fn draw<DB: Backend>(self, root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
+        match self {
+            ChartKind::Fan => fan::draw(root, ctx),
+            ChartKind::Savings => savings::draw(root, ctx),
+            ChartKind::Traffic => traffic::draw(root, ctx),
+            ChartKind::Duration => duration::draw(root, ctx),
+            ChartKind::Rules => rules::draw(root, ctx),
+        }
+    }
+}
+
+/// Everything a chart of one pool reads.
+pub struct Context<'a> {
+    pub scenario: &'a Scenario,
+    pub pool: &'a Pool,
+    pub report: &'a PoolReport,
+    pub load: &'a LoadSample,
+    pub sizes: Sizes,
+}
+
+/// Sizing rules that chose the same k, drawn as one marker or one line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleGroup {
+    pub units: u32,
+    /// Some rule wanted more units than the sweep has.
+    pub capped: bool,
+    pub rules: Vec<Rule>,
+}
+
+impl RuleGroup {
+    /// "min_mean, min_p90".
+    pub fn names(&self) -> String {
+        let names: Vec<&str> = self.rules.iter().map(|r| r.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// "5 units", "1 unit", "0 units (all on-demand)", "40 units (sweep end)".
+    pub fn units_label(&self) -> String {
+        if self.units == 0 {
+            return "0 units (all on-demand)".to_string();
+        }
+        let plural = if self.units == 1 { "" } else { "s" };
+        let capped = if self.capped { " (sweep end)" } else { "" };
+        format!("{} unit{plural}{capped}", self.units)
+    }
+}
+
+/// The choices of `rules` grouped by k, in the order of `rules`.
+pub fn rule_groups(choices: &[Choice], rules: &[Rule]) -> Vec<RuleGroup> {
+    let mut groups: Vec<RuleGroup> = Vec::new();
+    for rule in rules {
+        let Some(choice) = choices.iter().find(|c| c.rule == *rule) else {
+            continue;
+        };
+        match groups.iter_mut().find(|g| g.units == choice.units) {
+            Some(group) => {
+                group.rules.push(*rule);
+                group.capped |= choice.capped;
+            }
+            None => groups.push(RuleGroup {
+                units: choice.units,
+                capped: choice.capped,
+                rules: vec![*rule],
+            }),
+        }
+    }
+    groups
+}
+
+/// Most bytes of bitmaps held at once while charts are drawn in parallel.
+const PARALLEL_BITMAP_BYTES: usize = 512 << 20;
+
+/// Every chart of `report` as (file name, bytes): `fan_<pool>.png` and so on, pool by pool.
+/// Runs in the current rayon pool; the order does not depend on the thread count.
 pub fn render_charts(
-    _report: &RunReport,
-    _options: &ChartOptions,
+    report: &RunReport,
+    options: &ChartOptions,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    Ok(Vec::new())
+    let extension = match options.format {
+        ChartFormat::None => return Ok(Vec::new()),
+        ChartFormat::Png => "png",
+        ChartFormat::Svg => "svg",
+    };
+    style::register_fonts()?;
+    let loads: Vec<LoadSample> = report
+        .pools
+        .iter()
+        .map(|p| load::sample(&report.scenario, p))
+        .collect();
+    let jobs: Vec<(usize, ChartKind)> = (0..report.pools.len())
+        .flat_map(|i| ChartKind::ALL.map(|kind| (i, kind)))
+        .collect();
+    let draw = |&(i, kind): &(usize, ChartKind)| {
+        let pool = &report.pools[i];
+        let ctx = Context {
+            scenario: &report.scenario,
+            pool: &report.scenario.pools[pool.pool_index],
+            report: pool,
+            load: &loads[i],
+            sizes: Sizes::new(options.width, options.height),
+        };
+        let name = format!("{}_{}.{extension}", kind.stem(), pool.name);
+        let bytes =
+            render(kind, &ctx, options).map_err(|e| e.context(format!("drawing {name}")))?;
+        Ok((name, bytes))
+    };
+    // One bitmap per thread at a time; huge canvases (up to 8000 × 8000, 192 MB each) are
+    // drawn one after another instead.
+    let bitmap_bytes = options.width as usize * options.height as usize * 3;
+    if bitmap_bytes.saturating_mul(rayon::current_num_threads()) <= PARALLEL_BITMAP_BYTES {
+        jobs.par_iter().map(draw).collect()
+    } else {
+        jobs.iter().map(draw).collect()
+    }
+}
+
+/// One chart as the bytes of a PNG or SVG file.
+pub fn render(kind: ChartKind, ctx: &Context, options: &ChartOptions) -> anyhow::Result<Vec<u8>> {
+    let (width, height) = (options.width, options.height);
+    match options.format {
+        ChartFormat::Png => {
+            let mut rgb = vec![0u8; width as usize * height as usize * 3];
+            {
+                let bitmap = BitMapBackend::with_buffer(&mut rgb, (width, height));
+                let root = glyphs::Typeset::new(bitmap).into_drawing_area();
+                kind.draw(&root, ctx)?;
+                root.present()?;
+            }
+            encode_png(&rgb, width, height)
+        }
+        ChartFormat::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+                kind.draw(&root, ctx)?;
+                root.present()?;
+            }
+            Ok(svg.into_bytes())
+        }
+        ChartFormat::None => anyhow::bail!("no chart format to render {}", kind.stem()),
+    }
+}
+
+/// An 8-bit RGB buffer as PNG bytes.
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Default);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(bytes)
 }

@@ -1,0 +1,172 @@
+//! The shared look of the charts: the embedded DejaVu Sans, sizes that scale with the canvas,
+//! the palette (one colour per sizing rule, the same in every chart) and the subtitle every chart
+//! carries. Fonts come from `assets/fonts/`, never from the system: no fontconfig needed.
+
+use std::sync::OnceLock;
+
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+use crate::ratecard::{Product, Term};
+use crate::report::format::percent;
+use crate::scenario::{Pool, Scenario};
+use crate::stats::sizing::Rule;
+
+/// The embedded faces (DejaVu Sans, licence in assets/fonts/LICENSE-DejaVu.txt).
+pub const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+pub const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// The font family every chart asks for. SVG files name it too, so a viewer that lacks DejaVu
+/// falls back to its own sans-serif rather than a serif.
+pub const FAMILY: &str = "sans-serif";
+
+/// A plotters backend whose errors can travel in `anyhow`.
+pub trait Backend: DrawingBackend<ErrorType: 'static> {}
+impl<T: DrawingBackend<ErrorType: 'static>> Backend for T {}
+
+/// Registers the embedded fonts with plotters (once per process).
+pub fn register_fonts() -> anyhow::Result<()> {
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        register_font(FAMILY, FontStyle::Normal, REGULAR)
+            .map_err(|_| "the embedded DejaVuSans.ttf is not a valid font".to_string())?;
+        register_font(FAMILY, FontStyle::Bold, BOLD)
+            .map_err(|_| "the embedded DejaVuSans-Bold.ttf is not a valid font".to_string())
+    })
+    .clone()
+    .map_err(anyhow::Error::msg)
+}
+
+/// Text body colour.
+pub const INK: RGBColor = RGBColor(33, 37, 41);
+/// Subtitles, axis lines and secondary text.
+pub const MUTED: RGBColor = RGBColor(95, 99, 104);
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(226, 228, 231);
+/// Simulated data: P50 lines and the bands around them.
+pub const DATA: RGBColor = RGBColor(38, 70, 120);
+/// Reference lines (all on-demand, zero savings, break-even).
+pub const REFERENCE: RGBColor = RGBColor(70, 70, 70);
+
+/// Each rule's colour (Okabe–Ito, safe for colour-blind readers).
+pub fn rule_color(rule: Rule) -> RGBColor {
+    match rule {
+        Rule::P50Floor => RGBColor(0, 114, 178),
+        Rule::PeakFraction => RGBColor(213, 94, 0),
+        Rule::UtilizationTarget => RGBColor(204, 121, 167),
+        Rule::MinMean => RGBColor(0, 158, 115),
+        Rule::MinP90 => RGBColor(230, 159, 0),
+        Rule::MinCvar95 => RGBColor(86, 180, 233),
+    }
+}
+
+/// Pixel sizes for a canvas, scaled from the 1600×900 design.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    scale: f64,
+}
+
+impl Sizes {
+    /// Sizes for a `width` × `height` canvas.
+    pub fn new(width: u32, height: u32) -> Self {
+        let scale = (f64::from(width) / 1600.0).min(f64::from(height) / 900.0);
+        Sizes { scale }
+    }
+
+    /// `base` pixels at 1600×900, scaled, at least 1.
+    pub fn px(&self, base: f64) -> i32 {
+        (base * self.scale).round().max(1.0) as i32
+    }
+
+    /// A font of `base` pixels at 1600×900, scaled, never below 10 px.
+    fn font(&self, base: f64, style: FontStyle) -> TextStyle<'static> {
+        (FAMILY, (base * self.scale).max(10.0), style)
+            .into_font()
+            .color(&INK)
+    }
+
+    pub fn title(&self) -> TextStyle<'static> {
+        self.font(38.0, FontStyle::Bold)
+    }
+
+    pub fn subtitle(&self) -> TextStyle<'static> {
+        self.font(23.0, FontStyle::Normal).color(&MUTED)
+    }
+
+    /// Axis descriptions ("Units bought").
+    pub fn axis(&self) -> TextStyle<'static> {
+        self.font(23.0, FontStyle::Normal)
+    }
+
+    /// Tick labels.
+    pub fn tick(&self) -> TextStyle<'static> {
+        self.font(20.0, FontStyle::Normal)
+    }
+
+    pub fn legend(&self) -> TextStyle<'static> {
+        self.font(21.0, FontStyle::Normal)
+    }
+
+    /// Outer margin of the canvas.
+    pub fn margin(&self) -> i32 {
+        self.px(28.0)
+    }
+
+    /// Width of data lines.
+    pub fn line(&self) -> u32 {
+        self.px(3.0) as u32
+    }
+}
+
+/// "one_month" as a reader says it.
+fn term_words(term: Term) -> &'static str {
+    match term {
+        Term::NoCommit => "no-commitment",
+        Term::OneMonth => "1-month",
+        Term::SixMonth => "6-month",
+        Term::OneYear => "1-year",
+    }
+}
+
+fn product_words(product: Product) -> &'static str {
+    match product {
+        Product::ModelUnit => "model units",
+        Product::ReservedTier => "reserved tier",
+    }
+}
+
+/// The subtitle every chart carries: scenario, pool, product and term, trials, horizon, seed.
+pub fn subtitle(scenario: &Scenario, pool: &Pool) -> String {
+    format!(
+        "{} · {}: {}, {} term · {} trials of {} hours · seed {}",
+        scenario.name,
+        pool.name,
+        product_words(pool.product),
+        term_words(pool.term),
+        grouped(u64::from(scenario.trials)),
+        grouped(scenario.horizon_hours as u64),
+        scenario.seed
+    )
+}
+
+/// The subtitle with the break-even utilization u* appended.
+pub fn subtitle_with_break_even(scenario: &Scenario, pool: &Pool, u_star: Option<f64>) -> String {
+    let u = u_star.map_or("n/a (no realtime traffic)".to_string(), percent);
+    format!(
+        "{} · break-even utilization u* = {u}",
+        subtitle(scenario, pool)
+    )
+}
+
+/// `12,345`.
+pub fn grouped(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

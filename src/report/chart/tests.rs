@@ -1,0 +1,126 @@
+//! Structural checks of every chart: it decodes, has the requested size, is not blank, and has
+//! text (title pixels) in its top band. Never byte hashes: a font or plotters update may move a
+//! pixel without anything being wrong.
+
+use std::sync::OnceLock;
+
+use super::{ChartKind, ChartOptions, render_charts};
+use crate::analysis::{RunReport, analyse, plan};
+use crate::cli::ChartFormat;
+use crate::ratecard::RateCard;
+use crate::scenario::Scenario;
+
+/// The default scenario cut to 50 trials of two weeks, run once for all tests.
+fn report() -> &'static RunReport {
+    static REPORT: OnceLock<RunReport> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let mut scenario = Scenario::builtin_default(&RateCard::shipped()).expect("default");
+        scenario.trials = 50;
+        scenario.horizon_hours = 336;
+        analyse(&scenario, &plan(&scenario), &|| {})
+    })
+}
+
+fn options(format: ChartFormat, width: u32, height: u32) -> ChartOptions {
+    ChartOptions {
+        format,
+        width,
+        height,
+    }
+}
+
+/// A decoded PNG: (width, height, RGB bytes).
+fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut rgb = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut rgb).expect("PNG data");
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    rgb.truncate(info.buffer_size());
+    (info.width, info.height, rgb)
+}
+
+/// Share of pixels in rows `rows` that are not white, and whether any is dark (text).
+fn ink(rgb: &[u8], width: u32, rows: std::ops::Range<u32>) -> (f64, bool) {
+    let row_bytes = width as usize * 3;
+    let pixels = &rgb[rows.start as usize * row_bytes..rows.end as usize * row_bytes];
+    let (mut coloured, mut dark) = (0usize, false);
+    for p in pixels.chunks_exact(3) {
+        if p != [255, 255, 255] {
+            coloured += 1;
+        }
+        dark |= p.iter().all(|&c| c < 90);
+    }
+    (coloured as f64 / (pixels.len() / 3) as f64, dark)
+}
+
+fn check_png(name: &str, bytes: &[u8], width: u32, height: u32) {
+    let (w, h, rgb) = decode(bytes);
+    assert_eq!((w, h), (width, height), "{name}: size");
+    let (whole, _) = ink(&rgb, w, 0..h);
+    assert!(
+        whole > 0.02,
+        "{name}: nearly blank ({whole:.4} of pixels drawn)"
+    );
+    // The title sits in the top 8% of the canvas.
+    let (title, dark) = ink(&rgb, w, 0..h * 8 / 100);
+    assert!(
+        dark && title > 0.005,
+        "{name}: no title text in the top band"
+    );
+}
+
+#[test]
+fn every_pool_gets_five_charts_named_after_chart_and_pool() {
+    let files = render_charts(report(), &options(ChartFormat::Png, 800, 450)).expect("charts");
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut expected = Vec::new();
+    for pool in &report().pools {
+        for kind in ChartKind::ALL {
+            expected.push(format!("{}_{}.png", kind.stem(), pool.name));
+        }
+    }
+    assert_eq!(names, expected);
+    for (name, bytes) in &files {
+        check_png(name, bytes, 800, 450);
+    }
+}
+
+#[test]
+fn default_size_pngs_decode_with_title_and_content() {
+    let files = render_charts(report(), &options(ChartFormat::Png, 1600, 900)).expect("charts");
+    assert_eq!(files.len(), 10);
+    for (name, bytes) in &files {
+        check_png(name, bytes, 1600, 900);
+    }
+}
+
+#[test]
+fn the_smallest_allowed_canvas_still_renders() {
+    let files = render_charts(report(), &options(ChartFormat::Png, 320, 240)).expect("charts");
+    for (name, bytes) in &files {
+        let (w, h, _) = decode(bytes);
+        assert_eq!((w, h), (320, 240), "{name}");
+    }
+}
+
+#[test]
+fn svg_charts_are_svg_documents_with_text() {
+    let files = render_charts(report(), &options(ChartFormat::Svg, 1600, 900)).expect("charts");
+    assert_eq!(files.len(), 10);
+    for (name, bytes) in &files {
+        assert!(name.ends_with(".svg"), "{name}");
+        let text = std::str::from_utf8(bytes).expect("UTF-8");
+        assert!(
+            text.starts_with("<svg") && text.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+        assert!(text.contains("<text") && text.contains("seed 42"), "{name}");
+    }
+}
+
+#[test]
+fn no_charts_are_written_for_format_none() {
+    let files = render_charts(report(), &options(ChartFormat::None, 1600, 900)).expect("none");
+    assert!(files.is_empty());
+}
