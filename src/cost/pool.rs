@@ -266,12 +266,12 @@ fn batch_usd(prices: &PoolPrices, input: f64, output: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::cost::CapacityMode;
 
     /// Claude-3.5-Sonnet-like pool: 16M in + 4M out per MU-hour, $3/$15 per Mtok, $39.60/h.
-    fn sonnet_pool(workloads: Vec<WorkloadCost>) -> PoolModel {
+    pub(in crate::cost) fn sonnet_pool(workloads: Vec<WorkloadCost>) -> PoolModel {
         PoolModel {
             capacity: Capacity {
                 input_tokens_per_hour: 16e6,

@@ -4,9 +4,8 @@
 
 use proptest::prelude::*;
 
-use super::{
-    Capacity, CapacityMode, PoolHours, PoolModel, PoolPrices, WorkloadCost, WorkloadTraffic,
-};
+use super::pool::tests::sonnet_pool;
+use super::{CapacityMode, PoolHours, PoolModel, WorkloadCost, WorkloadTraffic};
 
 const HOURS: usize = 36;
 
@@ -44,31 +43,14 @@ fn pool() -> impl Strategy<Value = (PoolModel, Traffic)> {
         0.0..0.3f64,
     )
         .prop_map(|(workloads, shared, fill_idle, cv, quota, discount)| {
-            let model = PoolModel {
-                capacity: Capacity {
-                    input_tokens_per_hour: 16e6,
-                    output_tokens_per_hour: 4e6,
-                    mode: if shared {
-                        CapacityMode::Shared
-                    } else {
-                        CapacityMode::Separate
-                    },
-                },
-                prices: PoolPrices {
-                    input_usd_per_token: 3e-6,
-                    output_usd_per_token: 15e-6,
-                    cache_read_usd_per_token: 0.3e-6,
-                    batch_input_usd_per_token: 1.5e-6,
-                    batch_output_usd_per_token: 7.5e-6,
-                    priority_multiplier: 1.75,
-                    unit_usd_per_hour: 39.6,
-                },
-                workloads: workloads.iter().map(|w| w.0).collect(),
-                fill_idle,
-                intra_hour_cv: cv,
-                quota_tokens_per_hour: quota,
-                discount,
-            };
+            let mut model = sonnet_pool(workloads.iter().map(|w| w.0).collect());
+            if shared {
+                model.capacity.mode = CapacityMode::Shared;
+            }
+            model.fill_idle = fill_idle;
+            model.intra_hour_cv = cv;
+            model.quota_tokens_per_hour = quota;
+            model.discount = discount;
             (model, workloads.into_iter().map(|w| (w.1, w.2)).collect())
         })
 }
