@@ -13,6 +13,10 @@ struct Item {
     workload: usize,
     input: f64,
     output: f64,
+    /// Whether the item arrived with no input / no output tokens (fixed for its life, so the
+    /// backlog's counters stay exact even if partial service rounds a side to zero).
+    zero_input: bool,
+    zero_output: bool,
 }
 
 impl Item {
@@ -130,6 +134,8 @@ impl Backlog {
             workload,
             input,
             output,
+            zero_input: input <= 0.0,
+            zero_output: output <= 0.0,
         };
         self.count(&item, 1);
         // With one window per pool, arrivals come in key order: the back is the common case.
@@ -149,10 +155,10 @@ impl Backlog {
 
     /// Adds `sign` (±1) to the zero-side counters for `item`.
     fn count(&mut self, item: &Item, sign: isize) {
-        if item.input <= 0.0 {
+        if item.zero_input {
             self.zero_input_items = self.zero_input_items.wrapping_add_signed(sign);
         }
-        if item.output <= 0.0 {
+        if item.zero_output {
             self.zero_output_items = self.zero_output_items.wrapping_add_signed(sign);
         }
     }
@@ -171,12 +177,8 @@ impl Backlog {
             if frac >= 1.0 {
                 absorbed.input += item.input;
                 absorbed.output += item.output;
-                if item.input <= 0.0 {
-                    self.zero_input_items -= 1;
-                }
-                if item.output <= 0.0 {
-                    self.zero_output_items -= 1;
-                }
+                self.zero_input_items -= usize::from(item.zero_input);
+                self.zero_output_items -= usize::from(item.zero_output);
                 item.input = 0.0;
                 item.output = 0.0;
                 fully_served += 1;

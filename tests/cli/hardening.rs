@@ -325,10 +325,8 @@ fn every_shipped_scenario_gives_identical_bytes_at_1_2_and_7_threads() {
 /// Found by the fuzz test before subnormal numbers were refused at input: a queued item whose
 /// input side rounds to exactly zero under partial service is later counted off a zero-input
 /// counter it was never counted on, and `Backlog::serve` underflows (a panic in debug builds, a
-/// wrapped counter in release). Scenario and trace values can no longer be subnormal, so no
-/// input reaches it today; the fix belongs in src/cost/backlog.rs.
+/// wrapped counter in release). Fixed: each item records its zero sides when queued.
 #[test]
-#[ignore = "known bug in src/cost/backlog.rs (zero-side counter underflow); un-ignore with the fix"]
 fn the_backlog_survives_an_item_whose_input_rounds_to_zero() {
     use ptsim::cost::{
         Capacity, CapacityMode, PoolHours, PoolModel, PoolPrices, WorkloadCost, WorkloadTraffic,

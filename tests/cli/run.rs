@@ -129,3 +129,28 @@ fn rates_lists_the_spec_models_as_table_and_json() {
         .clone();
     assert!(String::from_utf8(toml).unwrap().contains("source ="));
 }
+
+#[test]
+fn default_run_writes_five_decodable_png_charts_per_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    ptsim()
+        .args(["run", "--trials", "20", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for pool in ["claude-sonnet-4.5", "claude-haiku-4.5"] {
+        for chart in ["fan", "savings", "traffic", "duration", "rules"] {
+            let path = out.join(format!("{chart}_{pool}.png"));
+            let decoder =
+                png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+            let reader = decoder
+                .read_info()
+                .unwrap_or_else(|e| panic!("{path:?} decodes: {e}"));
+            let info = reader.info();
+            assert_eq!((info.width, info.height), (1600, 900), "{path:?}");
+        }
+    }
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("fan_claude-sonnet-4.5.png"));
+}
