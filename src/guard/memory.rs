@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::cost::UnitOutcome;
+use crate::report::format::grouped;
 use crate::scenario::Scenario;
 use crate::simulate::TrialOutcome;
 
@@ -121,8 +122,8 @@ pub fn check(estimate: &MemoryEstimate, limit: (u64, LimitSource)) -> Result<(),
         let _ = write!(
             message,
             "\n  pool {pool}: {} trials × {} unit counts (k = 0..={}) × {} B = {}",
-            thousands(*trials),
-            thousands(*counts),
+            grouped(*trials),
+            grouped(*counts),
             counts - 1,
             std::mem::size_of::<UnitOutcome>(),
             bytes(*size)
@@ -186,19 +187,6 @@ pub fn bytes(n: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// `2000000` → `2,000,000`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,12 +205,10 @@ mod tests {
     }
 
     #[test]
-    fn bytes_and_thousands_read_well() {
+    fn bytes_read_well() {
         assert_eq!(bytes(80), "80 B");
         assert_eq!(bytes(16 << 30), "16.0 GiB");
         assert_eq!(bytes(1536 << 10), "1.5 MiB");
-        assert_eq!(thousands(2_000_000), "2,000,000");
-        assert_eq!(thousands(999), "999");
     }
 
     #[test]

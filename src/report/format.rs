@@ -10,15 +10,24 @@ pub fn usd(value: f64) -> String {
     if v < 1000.0 {
         return format!("{sign}${v:.2}");
     }
-    let digits = format!("{:.0}", v);
-    let mut grouped = String::new();
+    format!("{sign}${}", group_digits(&format!("{v:.0}")))
+}
+
+/// `2000000` → `2,000,000`.
+pub fn grouped(value: u64) -> String {
+    group_digits(&value.to_string())
+}
+
+/// Commas between groups of three in a string of digits.
+fn group_digits(digits: &str) -> String {
+    let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    format!("{sign}${grouped}")
+    out
 }
 
 /// `$12.3k`, `$1.2M`: compact dollars for chart axes.
@@ -51,6 +60,8 @@ mod tests {
         assert_eq!(usd(1234567.4), "$1,234,567");
         assert_eq!(usd(-999.5), "-$999.50");
         assert_eq!(usd(100000.0), "$100,000");
+        assert_eq!(grouped(2_000_000), "2,000,000");
+        assert_eq!(grouped(999), "999");
         assert_eq!(usd_compact(12_345.0), "$12.3k");
         assert_eq!(usd_compact(1_200_000.0), "$1.2M");
         assert_eq!(percent(0.36667), "36.7%");

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
 use crate::ratecard::{Product, Term};
+pub use crate::report::format::grouped;
 use crate::report::format::percent;
 use crate::scenario::{Pool, Scenario};
 use crate::stats::sizing::Rule;
@@ -156,17 +157,4 @@ pub fn subtitle_with_break_even(scenario: &Scenario, pool: &Pool, u_star: Option
         "{} · break-even utilization u* = {u}",
         subtitle(scenario, pool)
     )
-}
-
-/// `12,345`.
-pub fn grouped(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
