@@ -177,14 +177,34 @@ impl PoolHours {
 
     /// Prices this trial with `units` units (SPEC §4).
     pub fn evaluate(&self, model: &PoolModel, units: u32) -> UnitOutcome {
-        let k = f64::from(units);
+        self.replay(model, Fleet::Fixed(units))
+    }
+
+    /// Prices this trial with `units_per_hour[h]` units in hour h: a fleet re-sized over the
+    /// horizon (monthly re-sizing policies). Units cost `Σ_h k_h · price`; utilization is the load
+    /// served over `Σ_h k_h`; `units` in the outcome is the largest k_h. The backlog of deferrable
+    /// work carries across re-sizes.
+    pub fn evaluate_schedule(&self, model: &PoolModel, units_per_hour: &[u32]) -> UnitOutcome {
+        assert_eq!(
+            units_per_hour.len(),
+            self.hours(),
+            "one unit count per hour"
+        );
+        self.replay(model, Fleet::PerHour(units_per_hour))
+    }
+
+    /// Replays every hour with the fleet's units: the reference implementation of SPEC §4.
+    fn replay(&self, model: &PoolModel, fleet: Fleet) -> UnitOutcome {
         let capacity = &model.capacity;
-        let use_backlog = model.fill_idle && units > 0 && !self.arrivals.is_empty();
+        let any_units = (0..self.hours()).any(|h| fleet.at(h) > 0);
+        let use_backlog = model.fill_idle && any_units && !self.arrivals.is_empty();
         let mut backlog = Backlog::default();
         let mut next_arrival = 0;
         let (mut on_demand_usd, mut spilled, mut throttled, mut used) = (0.0, 0.0, 0.0, 0.0);
         let (mut absorbed, mut batch_tokens, mut batch_cost) = (0.0, 0.0, 0.0);
         for h in 0..self.hours() {
+            let units = fleet.at(h);
+            let k = f64::from(units);
             let load = self.realtime_load[h];
             let spill_load = if load <= 0.0 {
                 0.0
@@ -237,19 +257,19 @@ impl PoolHours {
             batch_tokens = self.deferrable_tokens;
             batch_cost = self.deferrable_batch_usd;
         }
-        let hours = self.hours() as f64;
         let keep = 1.0 - model.discount;
-        let units_usd = k * model.prices.unit_usd_per_hour * hours * keep;
+        let (unit_hours, max_units) = fleet.unit_hours(self.hours());
+        let units_usd = fleet.unit_usd(model.prices.unit_usd_per_hour, self.hours()) * keep;
         let on_demand_usd = on_demand_usd * keep;
         let batch_usd = batch_cost * keep;
         UnitOutcome {
-            units,
+            units: max_units,
             total_usd: units_usd + on_demand_usd + batch_usd,
             units_usd,
             on_demand_usd,
             batch_usd,
-            utilization: if units > 0 && hours > 0.0 {
-                used / (k * hours)
+            utilization: if unit_hours > 0.0 {
+                used / unit_hours
             } else {
                 0.0
             },
@@ -257,6 +277,41 @@ impl PoolHours {
             absorbed_tokens: absorbed,
             batch_tokens,
             throttled_tokens: throttled,
+        }
+    }
+}
+
+/// The units in service hour by hour.
+#[derive(Clone, Copy)]
+enum Fleet<'a> {
+    Fixed(u32),
+    PerHour(&'a [u32]),
+}
+
+impl Fleet<'_> {
+    fn at(self, hour: usize) -> u32 {
+        match self {
+            Fleet::Fixed(k) => k,
+            Fleet::PerHour(units) => units[hour],
+        }
+    }
+
+    /// Unit-hours over `hours` hours, and the largest fleet.
+    fn unit_hours(self, hours: usize) -> (f64, u32) {
+        match self {
+            Fleet::Fixed(k) => (f64::from(k) * hours as f64, k),
+            Fleet::PerHour(units) => (
+                units.iter().map(|&k| f64::from(k)).sum(),
+                units.iter().copied().max().unwrap_or(0),
+            ),
+        }
+    }
+
+    /// The unit bill before discount (a fixed fleet's as `k · price · H`, rounding included).
+    fn unit_usd(self, usd_per_unit_hour: f64, hours: usize) -> f64 {
+        match self {
+            Fleet::Fixed(k) => f64::from(k) * usd_per_unit_hour * hours as f64,
+            Fleet::PerHour(_) => self.unit_hours(hours).0 * usd_per_unit_hour,
         }
     }
 }
@@ -333,6 +388,29 @@ pub(super) mod tests {
         let two = hours.evaluate(&model, 2);
         assert!(close(two.total_usd, 792.0));
         assert!(close(two.utilization, 0.75));
+    }
+
+    #[test]
+    fn a_resized_fleet_pays_for_the_units_it_had_each_hour() {
+        // 1.5 unit-hours of load, $162/h on-demand: 1 unit for 4 hours, then 2 units for 6.
+        let model = sonnet_pool(vec![realtime()]);
+        let (input, output) = (vec![24e6; 10], vec![6e6; 10]);
+        let traffic = [WorkloadTraffic {
+            input: &input,
+            output: &output,
+        }];
+        let hours = PoolHours::new(&model, &traffic);
+        let schedule = [1, 1, 1, 1, 2, 2, 2, 2, 2, 2];
+        let out = hours.evaluate_schedule(&model, &schedule);
+        assert_eq!(out.units, 2);
+        assert!(close(out.units_usd, 16.0 * 39.6));
+        assert!(close(out.on_demand_usd, 4.0 * 54.0));
+        // Served 4·1 + 6·1.5 = 13 of 16 unit-hours.
+        assert!(close(out.utilization, 13.0 / 16.0));
+        assert_eq!(
+            hours.evaluate_schedule(&model, &[2; 10]),
+            hours.evaluate(&model, 2)
+        );
     }
 
     #[test]
