@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::cost::{PoolHours, UnitOutcome, WorkloadTraffic};
 use crate::scenario::{Pool, Scenario};
-use crate::stats::quantile::{percentile_sorted, sort_floats};
+use crate::stats::quantile::{percentile_select, percentile_sorted, sort_floats};
 
 /// Hourly realtime load of one trial, summarised for the sizing rules.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -61,11 +61,11 @@ pub fn pool_hours(scenario: &Scenario, pool: &Pool, trial: u64) -> PoolHours {
 
 fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
     let mut load = hours.realtime_load().to_vec();
-    sort_floats(&mut load);
+    let peak = load.iter().copied().fold(0.0, f64::max);
     let all = hours.all_load(&pool.model);
     LoadSummary {
-        p50: percentile_sorted(&load, 0.5),
-        peak: load.last().copied().unwrap_or(0.0),
+        p50: percentile_select(&mut load, 0.5),
+        peak,
         peak_all: all.into_iter().fold(0.0, f64::max),
     }
 }
@@ -92,15 +92,14 @@ pub fn run_pool(
     max_units: u32,
     progress: &(dyn Fn() + Sync),
 ) -> PoolRun {
+    let levels: Vec<u32> = (0..=max_units).collect();
     let outcomes = (0..u64::from(trials))
         .into_par_iter()
         .map(|t| {
             let hours = pool_hours(scenario, pool, t);
             let outcome = TrialOutcome {
                 load: summarise_load(pool, &hours),
-                by_units: (0..=max_units)
-                    .map(|k| hours.evaluate(&pool.model, k))
-                    .collect(),
+                by_units: hours.sweep(&pool.model, &levels),
             };
             progress();
             outcome

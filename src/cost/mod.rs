@@ -3,9 +3,11 @@
 
 mod backlog;
 pub mod capacity;
+mod fifo;
 mod pool;
 #[cfg(test)]
 mod properties;
+mod sweep;
 
 pub use capacity::{Capacity, CapacityMode};
 pub use pool::{PoolHours, PoolModel, PoolPrices, UnitOutcome, WorkloadCost, WorkloadTraffic};

@@ -71,25 +71,26 @@ pub struct UnitOutcome {
 
 /// Deferrable tokens of one workload arriving in one hour.
 #[derive(Clone, Copy, Debug)]
-struct Arrival {
-    hour: usize,
-    workload: usize,
-    input: f64,
-    output: f64,
+pub(super) struct Arrival {
+    pub(super) hour: usize,
+    pub(super) workload: usize,
+    pub(super) input: f64,
+    pub(super) output: f64,
 }
 
 /// A trial's pool traffic reduced to what the unit sweep needs; built once, evaluated for every k
 /// (common random numbers).
 #[derive(Clone, Debug)]
 pub struct PoolHours {
-    realtime_input: Vec<f64>,
-    realtime_output: Vec<f64>,
-    realtime_load: Vec<f64>,
+    pub(super) realtime_input: Vec<f64>,
+    pub(super) realtime_output: Vec<f64>,
+    pub(super) realtime_load: Vec<f64>,
     /// On-demand USD of all realtime tokens of the hour (cache share and priority applied).
-    realtime_value_usd: Vec<f64>,
-    arrivals: Vec<Arrival>,
-    deferrable_tokens: f64,
-    deferrable_batch_usd: f64,
+    pub(super) realtime_value_usd: Vec<f64>,
+    /// Deferrable work in arrival order (hour, then workload).
+    pub(super) arrivals: Vec<Arrival>,
+    pub(super) deferrable_tokens: f64,
+    pub(super) deferrable_batch_usd: f64,
 }
 
 impl PoolHours {

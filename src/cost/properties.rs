@@ -134,3 +134,77 @@ proptest! {
         prop_assert!(le(b.spilled_tokens + b.throttled_tokens, a.spilled_tokens + a.throttled_tokens));
     }
 }
+
+/// Pools the fast sweep handles (no quota; every workload with one window and one token mix, so
+/// the backlog is one budget), with loads around a few units so that every closed form and the
+/// hour-by-hour queue all occur.
+fn scalar_pool() -> impl Strategy<Value = (PoolModel, Traffic)> {
+    (
+        pool(),
+        1u32..30,
+        0.0..0.5f64,
+        prop::collection::vec(0.0..=1.0f64, 3),
+    )
+        .prop_map(|((mut model, traffic), window, out_ratio, shares)| {
+            model.quota_tokens_per_hour = None;
+            for (w, share) in model.workloads.iter_mut().zip(shares) {
+                w.batch_window_hours = window;
+                w.batch_share = share;
+            }
+            let traffic = traffic
+                .into_iter()
+                .map(|(input, _)| {
+                    let output = input.iter().map(|i| i * out_ratio).collect();
+                    (input, output)
+                })
+                .collect();
+            (model, traffic)
+        })
+}
+
+/// `a` and `b` agree to 1e-9 of `scale`.
+fn near(a: f64, b: f64, scale: f64) -> bool {
+    (a - b).abs() <= 1e-9 * scale.max(1.0)
+}
+
+fn sweep_matches_evaluate(model: &PoolModel, traffic: &Traffic) -> Result<(), TestCaseError> {
+    let hours = hours_of(model, traffic);
+    let levels: Vec<u32> = (0..12).collect();
+    let (realtime, deferrable) = tokens(model, traffic);
+    for (fast, &k) in hours.sweep(model, &levels).iter().zip(&levels) {
+        let slow = hours.evaluate(model, k);
+        let usd = slow.total_usd;
+        prop_assert_eq!(fast.units, k);
+        for (a, b, scale) in [
+            (fast.total_usd, slow.total_usd, usd),
+            (fast.units_usd, slow.units_usd, usd),
+            (fast.on_demand_usd, slow.on_demand_usd, usd),
+            (fast.batch_usd, slow.batch_usd, usd),
+            (fast.utilization, slow.utilization, 1.0),
+            (fast.spilled_tokens, slow.spilled_tokens, realtime),
+            (fast.throttled_tokens, slow.throttled_tokens, realtime),
+            (fast.absorbed_tokens, slow.absorbed_tokens, deferrable),
+            (fast.batch_tokens, slow.batch_tokens, deferrable),
+        ] {
+            prop_assert!(
+                near(a, b, scale),
+                "k = {k}: sweep {fast:?}\nevaluate {slow:?}"
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn the_sweep_prices_every_k_as_evaluate_does((model, traffic) in pool()) {
+        sweep_matches_evaluate(&model, &traffic)?;
+    }
+
+    #[test]
+    fn the_fast_sweep_prices_every_k_as_evaluate_does((model, traffic) in scalar_pool()) {
+        sweep_matches_evaluate(&model, &traffic)?;
+    }
+}

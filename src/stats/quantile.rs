@@ -38,13 +38,33 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     if i + 1 >= n {
         return sorted[n - 1];
     }
-    let t = h - lo;
-    let (a, b) = (sorted[i], sorted[i + 1]);
+    lerp(sorted[i], sorted[i + 1], h - lo)
+}
+
+/// numpy's `_lerp`: a + d·t for t < ½ and b − d·(1 − t) otherwise, d = b − a.
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let d = b - a;
     if t < 0.5 {
         a + d * t
     } else {
         b - d * (1.0 - t)
+    }
+}
+
+/// `percentile_sorted` of `values` without sorting them: the two order statistics it needs are
+/// found by selection (O(n)), leaving `values` reordered. Bit-identical to sorting first.
+pub fn percentile_select(values: &mut [f64], q: f64) -> f64 {
+    let n = values.len();
+    if n == 0 || q.is_nan() {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor();
+    let i = lo as usize;
+    let (_, &mut a, above) = values.select_nth_unstable_by(i.min(n - 1), f64::total_cmp);
+    match above.iter().copied().min_by(f64::total_cmp) {
+        Some(b) if i + 1 < n => lerp(a, b, h - lo),
+        _ => a,
     }
 }
 
@@ -307,6 +327,16 @@ mod tests {
             let slack = 1e-12 * max.abs().max(s[0].abs());
             prop_assert!(cvar >= var - slack, "CVaR {cvar} < VaR {var}");
             prop_assert!(cvar <= max + slack);
+        }
+
+        #[test]
+        fn selection_gives_the_sorted_percentile_bit_for_bit(
+            mut v in prop::collection::vec(-1e6f64..1e6, 1..200), q in 0.0f64..=1.0
+        ) {
+            let mut sorted = v.clone();
+            sort_floats(&mut sorted);
+            let expected = percentile_sorted(&sorted, q);
+            prop_assert_eq!(percentile_select(&mut v, q).to_bits(), expected.to_bits());
         }
 
         #[test]
