@@ -62,11 +62,10 @@ pub fn pool_hours(scenario: &Scenario, pool: &Pool, trial: u64) -> PoolHours {
 fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
     let mut load = hours.realtime_load().to_vec();
     let peak = load.iter().copied().fold(0.0, f64::max);
-    let all = hours.all_load(&pool.model);
     LoadSummary {
         p50: percentile_select(&mut load, 0.5),
         peak,
-        peak_all: all.into_iter().fold(0.0, f64::max),
+        peak_all: hours.peak_all_load(&pool.model),
     }
 }
 

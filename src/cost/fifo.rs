@@ -42,30 +42,40 @@ impl ScalarQueue {
     pub(super) fn new(hours: &PoolHours, model: &PoolModel) -> Option<Self> {
         let first = hours.arrivals.first()?;
         let window = model.workloads[first.workload].batch_window_hours.max(1) as usize;
-        let mix = |input: f64, output: f64| output / (input + output);
-        let deferred_mix = mix(first.input, first.output);
         let capacity = &model.capacity;
-        let input_bound = |input: f64, output: f64| {
-            input / capacity.input_tokens_per_hour >= output / capacity.output_tokens_per_hour
+        // Cross-multiplied (no division per hour): the output share o/(i + o) equals the first
+        // item's, and the input budget binds (i/C_in ≥ o/C_out).
+        let (first_in, first_out) = (first.input, first.output);
+        let same_mix = |i: f64, o: f64| {
+            (o * (first_in + first_out) - first_out * (i + o)).abs()
+                <= SAME_MIX * (i + o) * (first_in + first_out)
         };
-        let deferred_input_bound = input_bound(first.input, first.output);
+        let (c_in, c_out) = (
+            capacity.input_tokens_per_hour,
+            capacity.output_tokens_per_hour,
+        );
+        let input_side = |i: f64, o: f64| (i * c_out).total_cmp(&(o * c_in));
+        let deferred_side = input_side(first_in, first_out);
         let mut deferred = vec![0.0; hours.hours()];
         for a in &hours.arrivals {
             let same_window =
                 model.workloads[a.workload].batch_window_hours.max(1) as usize == window;
-            if !same_window || (mix(a.input, a.output) - deferred_mix).abs() > SAME_MIX {
+            if !same_window || !same_mix(a.input, a.output) {
                 return None;
             }
             deferred[a.hour] += capacity.load(a.input, a.output);
         }
         if capacity.mode == CapacityMode::Separate {
-            let tie = |i: f64, o: f64| {
-                i / capacity.input_tokens_per_hour == o / capacity.output_tokens_per_hour
-            };
-            let consistent = (0..hours.hours()).all(|h| {
-                let (i, o) = (hours.realtime_input[h], hours.realtime_output[h]);
-                i + o <= 0.0 || tie(i, o) || input_bound(i, o) == deferred_input_bound
-            });
+            // Realtime must bind the same budget as the deferred items (a tie binds both).
+            let consistent =
+                hours
+                    .realtime_input
+                    .iter()
+                    .zip(&hours.realtime_output)
+                    .all(|(&i, &o)| {
+                        let side = input_side(i, o);
+                        side == deferred_side || side.is_eq() || deferred_side.is_eq()
+                    });
             if !consistent {
                 return None;
             }

@@ -156,19 +156,19 @@ impl PoolHours {
         &self.realtime_load
     }
 
-    /// Hourly load of all traffic, realtime and deferrable, as if none of it could wait.
-    pub fn all_load(&self, model: &PoolModel) -> Vec<f64> {
-        let mut input = self.realtime_input.clone();
-        let mut output = self.realtime_output.clone();
-        for a in &self.arrivals {
-            input[a.hour] += a.input;
-            output[a.hour] += a.output;
+    /// The peak hourly load of all traffic, realtime and deferrable, as if none of it could wait.
+    pub fn peak_all_load(&self, model: &PoolModel) -> f64 {
+        let mut arrivals = self.arrivals.iter().peekable();
+        let mut peak: f64 = 0.0;
+        for h in 0..self.hours() {
+            let (mut input, mut output) = (self.realtime_input[h], self.realtime_output[h]);
+            while let Some(a) = arrivals.next_if(|a| a.hour == h) {
+                input += a.input;
+                output += a.output;
+            }
+            peak = peak.max(model.capacity.load(input, output));
         }
-        input
-            .iter()
-            .zip(&output)
-            .map(|(&i, &o)| model.capacity.load(i, o))
-            .collect()
+        peak
     }
 
     /// Hours in the horizon.

@@ -211,8 +211,8 @@ impl RealtimeCurve {
             if load <= 0.0 {
                 continue;
             }
-            // The cast saturates, so a huge load lands in the last bucket.
-            let b = (load.floor() as usize).min(buckets - 1);
+            // ⌊load⌋ (load > 0); the cast saturates, so a huge load lands in the last bucket.
+            let b = (load as usize).min(buckets - 1);
             let value = hours.realtime_value_usd[h];
             let tokens = hours.realtime_input[h] + hours.realtime_output[h];
             curve.value_usd[b] += value;

@@ -107,6 +107,7 @@ impl Parametric {
         let innovation_scale = (1.0 - self.ar1 * self.ar1).sqrt();
         let lognormal_sigma = (1.0 + self.noise_cv * self.noise_cv).ln().sqrt();
         let mut score = 0.0;
+        let mut clock = WeekClock::at(start_epoch_hour);
         for (h, slot) in input.iter_mut().enumerate() {
             let e: f64 = StandardNormal.sample(rng);
             score = if h == 0 {
@@ -114,19 +115,24 @@ impl Parametric {
             } else {
                 self.ar1 * score + innovation_scale * e
             };
+            // Growth and lognormal noise share one exp: exp(g·h) · exp(σz − σ²/2).
+            let mut log_multiplier = log_growth_per_hour * h as f64;
             let noise = match (self.noise, &self.gamma) {
-                (Noise::Lognormal, _) => lognormal_mean_one(lognormal_sigma, score),
+                (Noise::Lognormal, _) => {
+                    log_multiplier += lognormal_log_mean_one(lognormal_sigma, score);
+                    1.0
+                }
                 (Noise::Gamma, Some(g)) => {
                     g.quantile_from_normal_score(score) * self.noise_cv.powi(2)
                 }
                 _ => 1.0,
             };
-            let epoch_hour = start_epoch_hour + h as i64;
             *slot = level
-                * (log_growth_per_hour * h as f64).exp()
-                * self.hour_of_day[hour_of_day(epoch_hour)]
-                * self.day_of_week[day_of_week(epoch_hour)]
-                * noise;
+                * self.hour_of_day[clock.hour]
+                * self.day_of_week[clock.day]
+                * noise
+                * log_multiplier.exp();
+            clock.tick();
         }
         if let Some(b) = self.bursts {
             apply_bursts(&b, rng, input);
@@ -140,9 +146,37 @@ impl Parametric {
     }
 }
 
+/// Hour of day and day of week, stepped an hour at a time (no division per hour).
+struct WeekClock {
+    hour: usize,
+    day: usize,
+}
+
+impl WeekClock {
+    fn at(epoch_hour: i64) -> Self {
+        WeekClock {
+            hour: hour_of_day(epoch_hour),
+            day: day_of_week(epoch_hour),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.hour += 1;
+        if self.hour == 24 {
+            self.hour = 0;
+            self.day = (self.day + 1) % 7;
+        }
+    }
+}
+
 /// `exp(σ·z − σ²/2)`: a lognormal multiplier with mean 1 and log-sd σ.
 fn lognormal_mean_one(sigma: f64, z: f64) -> f64 {
-    (sigma * z - 0.5 * sigma * sigma).exp()
+    lognormal_log_mean_one(sigma, z).exp()
+}
+
+/// `σ·z − σ²/2`: the log of a lognormal multiplier with mean 1 and log-sd σ.
+fn lognormal_log_mean_one(sigma: f64, z: f64) -> f64 {
+    sigma * z - 0.5 * sigma * sigma
 }
 
 fn apply_bursts(bursts: &Bursts, rng: &mut ChaCha8Rng, multipliers: &mut [f64]) {
