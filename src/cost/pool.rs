@@ -102,27 +102,33 @@ impl PoolHours {
         let mut realtime_input = vec![0.0; hours];
         let mut realtime_output = vec![0.0; hours];
         let mut realtime_value_usd = vec![0.0; hours];
-        let mut arrivals = Vec::new();
-        let (mut deferrable_tokens, mut deferrable_batch_usd) = (0.0, 0.0);
-        for h in 0..hours {
-            for (j, (cost, t)) in model.workloads.iter().zip(traffic).enumerate() {
-                let realtime = 1.0 - cost.batch_share;
+        // Workload by workload (each hour still sums its workloads in file order).
+        for (cost, t) in model.workloads.iter().zip(traffic) {
+            let realtime = 1.0 - cost.batch_share;
+            let input_price = (1.0 - cost.cache_hit_share) * prices.input_usd_per_token
+                + cost.cache_hit_share * prices.cache_read_usd_per_token;
+            let priority = if cost.priority {
+                prices.priority_multiplier
+            } else {
+                1.0
+            };
+            for h in 0..hours {
                 let (input, output) = (realtime * t.input[h], realtime * t.output[h]);
                 realtime_input[h] += input;
                 realtime_output[h] += output;
-                let input_price = (1.0 - cost.cache_hit_share) * prices.input_usd_per_token
-                    + cost.cache_hit_share * prices.cache_read_usd_per_token;
-                let priority = if cost.priority {
-                    prices.priority_multiplier
-                } else {
-                    1.0
-                };
                 realtime_value_usd[h] +=
                     (input * input_price + output * prices.output_usd_per_token) * priority;
-                let (d_in, d_out) = (
-                    cost.batch_share * t.input[h],
-                    cost.batch_share * t.output[h],
-                );
+            }
+        }
+        let deferrable: Vec<usize> = (0..traffic.len())
+            .filter(|&j| model.workloads[j].batch_share > 0.0)
+            .collect();
+        let mut arrivals = Vec::with_capacity(hours * deferrable.len());
+        let (mut deferrable_tokens, mut deferrable_batch_usd) = (0.0, 0.0);
+        for h in 0..hours {
+            for &j in &deferrable {
+                let (share, t) = (model.workloads[j].batch_share, &traffic[j]);
+                let (d_in, d_out) = (share * t.input[h], share * t.output[h]);
                 if d_in > 0.0 || d_out > 0.0 {
                     arrivals.push(Arrival {
                         hour: h,
