@@ -33,6 +33,21 @@ pub struct WorkloadCost {
     pub priority: bool,
 }
 
+impl WorkloadCost {
+    /// On-demand USD of this workload's realtime `input` and `output` tokens (SPEC §4: the cache
+    /// share at the cache-read price, × π for priority).
+    pub fn on_demand_usd(&self, prices: &PoolPrices, input: f64, output: f64) -> f64 {
+        let input_price = (1.0 - self.cache_hit_share) * prices.input_usd_per_token
+            + self.cache_hit_share * prices.cache_read_usd_per_token;
+        let priority = if self.priority {
+            prices.priority_multiplier
+        } else {
+            1.0
+        };
+        (input * input_price + output * prices.output_usd_per_token) * priority
+    }
+}
+
 /// Everything about a pool that does not change from trial to trial.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PoolModel {
@@ -105,19 +120,11 @@ impl PoolHours {
         // Workload by workload (each hour still sums its workloads in file order).
         for (cost, t) in model.workloads.iter().zip(traffic) {
             let realtime = 1.0 - cost.batch_share;
-            let input_price = (1.0 - cost.cache_hit_share) * prices.input_usd_per_token
-                + cost.cache_hit_share * prices.cache_read_usd_per_token;
-            let priority = if cost.priority {
-                prices.priority_multiplier
-            } else {
-                1.0
-            };
             for h in 0..hours {
                 let (input, output) = (realtime * t.input[h], realtime * t.output[h]);
                 realtime_input[h] += input;
                 realtime_output[h] += output;
-                realtime_value_usd[h] +=
-                    (input * input_price + output * prices.output_usd_per_token) * priority;
+                realtime_value_usd[h] += cost.on_demand_usd(prices, input, output);
             }
         }
         let deferrable: Vec<usize> = (0..traffic.len())

@@ -13,16 +13,9 @@ pub fn break_even_utilization(scenario: &Scenario, pool: &Pool) -> Option<f64> {
             .mean_tokens_per_hour(scenario.start_epoch_hour, scenario.horizon_hours);
         let realtime = 1.0 - cost.batch_share;
         let (i, o) = (realtime * mean_in, realtime * mean_out);
-        let input_price = (1.0 - cost.cache_hit_share) * prices.input_usd_per_token
-            + cost.cache_hit_share * prices.cache_read_usd_per_token;
-        let priority = if cost.priority {
-            prices.priority_multiplier
-        } else {
-            1.0
-        };
         input += i;
         output += o;
-        value += (i * input_price + o * prices.output_usd_per_token) * priority;
+        value += cost.on_demand_usd(prices, i, o);
     }
     let load = pool.model.capacity.load(input, output);
     (load > 0.0 && value > 0.0).then(|| prices.unit_usd_per_hour / (value / load))
