@@ -282,11 +282,7 @@ impl PoolHours {
             units_usd,
             on_demand_usd,
             batch_usd,
-            utilization: if unit_hours > 0.0 {
-                used / unit_hours
-            } else {
-                0.0
-            },
+            utilization: utilization(used, unit_hours),
             spilled_tokens: spilled,
             absorbed_tokens: absorbed,
             batch_tokens,
@@ -327,6 +323,16 @@ impl Fleet<'_> {
             Fleet::Fixed(k) => f64::from(k) * usd_per_unit_hour * hours as f64,
             Fleet::PerHour(_) => self.unit_hours(hours).0 * usd_per_unit_hour,
         }
+    }
+}
+
+/// Served load over paid unit-hours (0 with no units). A fully used fleet sums its hours' loads
+/// with rounding that can land a hair above 1; it is reported as 1.
+pub(super) fn utilization(used_load: f64, unit_hours: f64) -> f64 {
+    if unit_hours > 0.0 {
+        (used_load / unit_hours).min(1.0)
+    } else {
+        0.0
     }
 }
 

@@ -90,7 +90,7 @@ proptest! {
         let (realtime, deferrable) = tokens(&model, &traffic);
         prop_assert!(le(out.spilled_tokens + out.throttled_tokens, realtime));
         prop_assert!((out.absorbed_tokens + out.batch_tokens - deferrable).abs() <= 1e-6 * deferrable.max(1.0));
-        prop_assert!(out.utilization >= 0.0 && le(out.utilization, 1.0), "{}", out.utilization);
+        prop_assert!((0.0..=1.0).contains(&out.utilization), "{}", out.utilization);
         prop_assert!((out.total_usd - out.units_usd - out.on_demand_usd - out.batch_usd).abs() <= 1e-9 * out.total_usd.max(1.0));
         for v in [out.total_usd, out.on_demand_usd, out.batch_usd, out.spilled_tokens] {
             prop_assert!(v.is_finite() && v >= 0.0);

@@ -11,7 +11,7 @@
 //! below holds them to 1e-9.
 
 use super::fifo::{Absorbed, LANES, ScalarQueue, max};
-use super::pool::{PoolHours, PoolModel, UnitOutcome};
+use super::pool::{PoolHours, PoolModel, UnitOutcome, utilization};
 use crate::numerics::lognormal_spill;
 
 impl PoolHours {
@@ -161,11 +161,7 @@ impl PoolHours {
             units_usd,
             on_demand_usd,
             batch_usd,
-            utilization: if units > 0 && hours > 0.0 {
-                used / (k * hours)
-            } else {
-                0.0
-            },
+            utilization: utilization(used, k * hours),
             spilled_tokens: realtime.spilled_tokens,
             absorbed_tokens: self.deferrable_tokens - batch_tokens,
             batch_tokens,
