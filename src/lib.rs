@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod cost;
 pub mod guard;
+pub mod history;
 pub mod numerics;
 pub mod output;
 pub mod ratecard;
