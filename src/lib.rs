@@ -31,7 +31,10 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
         return 130;
     }
     let bad_input = error.chain().any(|e| {
-        e.is::<scenario::ScenarioError>() || e.is::<traffic::TraceError>() || e.is::<UsageError>()
+        e.is::<scenario::ScenarioError>()
+            || e.is::<traffic::TraceError>()
+            || e.is::<history::HistoryError>()
+            || e.is::<UsageError>()
     });
     if bad_input { 2 } else { 1 }
 }

@@ -1,6 +1,7 @@
 //! Scenarios (SPEC §7): the TOML file a user writes, validated and resolved against the rate
 //! card into one value that nothing downstream needs to re-check.
 
+mod bootstrap;
 mod file;
 mod resolve;
 mod values;
@@ -46,6 +47,16 @@ pub enum ScenarioError {
         field: String,
         text: String,
         error: Box<crate::traffic::TraceError>,
+    },
+    /// A history file named at `line` of the scenario (`[workloads.bootstrap]`) is bad.
+    #[error("{path}:{line}:{column}: {field}: {error}\n  | {text}")]
+    History {
+        path: String,
+        line: usize,
+        column: usize,
+        field: String,
+        text: String,
+        error: Box<crate::history::HistoryError>,
     },
 }
 
