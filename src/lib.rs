@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod cost;
+pub mod fit;
 pub mod guard;
 pub mod history;
 pub mod numerics;

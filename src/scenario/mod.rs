@@ -15,6 +15,7 @@ use crate::ratecard::{Product, RateCard, Term};
 use crate::traffic::TrafficSource;
 
 pub use resolve::{MAX_HORIZON_HOURS, MAX_TRIALS, MAX_UNITS};
+pub use values::{MAX_GROWTH_SD, MAX_LEVEL_SIGMA};
 
 /// Largest sweep chosen automatically when a pool sets no `max_units`.
 pub const MAX_AUTO_UNITS: u32 = 5_000;
