@@ -110,8 +110,9 @@ fn recovers_lognormal_noise_and_profiles_at_30_90_and_365_days() {
                 2.0e6,
                 3.0,
             );
+            // A 4-SD threshold lets through an odd noise hour (about one a year), no more.
             assert!(
-                fit.noise.bursts.is_none(),
+                fit.noise.bursts.is_none_or(|b| b.per_day < 0.01),
                 "{days} days: {:?}",
                 fit.noise.bursts
             );
