@@ -26,8 +26,14 @@ pub struct Fit {
     pub noise: NoiseFit,
     /// Monthly growth: the trend's, or 0 when it was dropped; sd from the trend's SE.
     pub growth_per_month: Estimate,
-    /// Log-sd of the per-trial level: daily log-level variance less what hourly noise explains.
+    /// Log-sd of the per-trial level: the semivariance of daily log-levels `level_lag_days`
+    /// apart, less what hourly noise explains.
     pub level_sigma: f64,
+    /// Days between the levels compared: half the way from the middle of the last week to the
+    /// end of the horizon, ⌈(horizon days + 7) / 2⌉, at most the history's span.
+    pub level_lag_days: usize,
+    /// The semivariance at that lag (before the noise is taken out).
+    pub level_semivariance: f64,
     /// Daily log-level variance the hourly noise alone would give.
     pub noise_daily_log_variance: f64,
     /// Input tokens per hour at the end of the history, bursts taken out (they are simulated).
@@ -75,9 +81,9 @@ impl Fit {
     }
 }
 
-/// Fits a history's input tokens; the output follows as a ratio (the parametric model gives
-/// both the same multipliers).
-pub fn fit_history(series: &HourlySeries) -> Result<Fit, String> {
+/// Fits a history's input tokens for a forecast of `horizon_hours` after it; the output follows
+/// as a ratio (the parametric model gives both the same multipliers).
+pub fn fit_history(series: &HourlySeries, horizon_hours: usize) -> Result<Fit, String> {
     let total_in: f64 = series.input.iter().sum();
     if total_in <= 0.0 {
         return Err("the history has no input tokens".to_string());
@@ -111,7 +117,21 @@ pub fn fit_history(series: &HourlySeries) -> Result<Fit, String> {
         }
     };
     let noise_daily_log_variance = daily_noise_variance(&noise);
-    let level_sigma = (shape.daily_log_variance - noise_daily_log_variance)
+    // The level now is the mean of the last week (or the trend line); the horizon's days lie
+    // between 1 and H days after it, about (H + 7)/2 days from the days that set it.
+    let span = shape
+        .daily_residuals
+        .last()
+        .zip(shape.daily_residuals.first())
+        .map_or(0, |(l, f)| (l.0 - f.0) as usize);
+    let level_lag_days = (horizon_hours.div_ceil(24) + 7)
+        .div_ceil(2)
+        .clamp(1, span.max(1));
+    let level_semivariance = (1..=level_lag_days)
+        .rev()
+        .find_map(|lag| shape.semivariance(lag))
+        .unwrap_or(shape.daily_log_variance);
+    let level_sigma = (level_semivariance - noise_daily_log_variance)
         .max(0.0)
         .sqrt()
         .min(crate::scenario::MAX_LEVEL_SIGMA);
@@ -146,6 +166,8 @@ pub fn fit_history(series: &HourlySeries) -> Result<Fit, String> {
         noise,
         growth_per_month,
         level_sigma,
+        level_lag_days,
+        level_semivariance,
         noise_daily_log_variance,
         input_tokens_per_hour: Estimate {
             value: 0.0,

@@ -52,6 +52,9 @@ pub struct Shape {
     pub daily_log_variance: f64,
     /// Days behind `daily_log_variance`.
     pub days: usize,
+    /// Each day's log-level less the trend line (or the mean), by day index.
+    #[serde(skip)]
+    pub daily_residuals: Vec<(i64, f64)>,
     /// Expected tokens in each hour: level line × hour-of-day × day-of-week.
     #[serde(skip)]
     pub baseline: Vec<f64>,
@@ -192,6 +195,7 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
     let k = if trend.kept { 2.0 } else { 1.0 };
     let daily_log_variance =
         residuals.iter().map(|r| r * r).sum::<f64>() / (residuals.len() as f64 - k).max(1.0);
+    let residuals: Vec<f64> = residuals;
     let baseline = (0..n)
         .map(|h| {
             let level = if trend.kept {
@@ -211,7 +215,27 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
         level_start,
         daily_log_variance,
         days: daily.len(),
+        daily_residuals: daily
+            .iter()
+            .map(|(t, _)| t.floor() as i64)
+            .zip(residuals.iter().copied())
+            .collect(),
         baseline,
+    }
+}
+
+impl Shape {
+    /// The semivariance of daily log-levels `lag` days apart, ½·mean (r_{d+lag} − r_d)²; None
+    /// without such a pair. For levels that vary independently day to day it is their variance
+    /// at every lag; for a level that wanders (a random walk) it grows with the lag.
+    pub fn semivariance(&self, lag: usize) -> Option<f64> {
+        let by_day: std::collections::BTreeMap<i64, f64> =
+            self.daily_residuals.iter().copied().collect();
+        let squares: Vec<f64> = by_day
+            .iter()
+            .filter_map(|(d, r)| by_day.get(&(d + lag as i64)).map(|r2| (r2 - r).powi(2)))
+            .collect();
+        (!squares.is_empty()).then(|| 0.5 * squares.iter().sum::<f64>() / squares.len() as f64)
     }
 }
 

@@ -85,7 +85,7 @@ fn recovers_lognormal_noise_and_profiles_at_30_90_and_365_days() {
         // 2 SE in at least three of the four (a 2-SE band holds 95% of the time).
         let (mut cv_in, mut ar_in) = (0, 0);
         for seed in 1..=4 {
-            let fit = fit_history(&history(&p, days, seed)).unwrap();
+            let fit = fit_history(&history(&p, days, seed), 730).unwrap();
             let (hod, dow) = profile_error(&fit, &p);
             assert!(hod < hod_tol && dow < dow_tol, "{days} days: {hod} {dow}");
             for (e, t) in fit.shape.hour_of_day.iter().zip(&p.hour_of_day) {
@@ -126,7 +126,7 @@ fn recovers_lognormal_noise_and_profiles_at_30_90_and_365_days() {
 #[test]
 fn recovers_gamma_noise() {
     let p = theta(Noise::Gamma, 0.5, 0.3, 0.0, None);
-    let fit = fit_history(&history(&p, 90, 7)).unwrap();
+    let fit = fit_history(&history(&p, 90, 7), 730).unwrap();
     assert_eq!(fit.noise.chosen, Noise::Gamma);
     within("cv", fit.noise.cv, 0.5, 2.0);
     within("ar1", fit.noise.ar1, 0.3, 2.0);
@@ -136,12 +136,8 @@ fn recovers_gamma_noise() {
 
 #[test]
 fn finds_growth_only_where_there_is_some() {
-    let grown = fit_history(&history(
-        &theta(Noise::Lognormal, 0.2, 0.5, 0.05, None),
-        365,
-        3,
-    ))
-    .unwrap();
+    let p = theta(Noise::Lognormal, 0.2, 0.5, 0.05, None);
+    let grown = fit_history(&history(&p, 365, 3), 730).unwrap();
     assert!(grown.shape.trend.kept, "{}", grown.shape.trend.verdict);
     within("growth", grown.growth_per_month, 0.05, 2.0);
     // The level at the end of a year of 5% a month: 2e6 × 1.05^12.
@@ -157,7 +153,7 @@ fn finds_large_bursts() {
         hours: 2,
     };
     let p = theta(Noise::Lognormal, 0.2, 0.5, 0.0, Some(bursts));
-    let fit = fit_history(&history(&p, 365, 5)).unwrap();
+    let fit = fit_history(&history(&p, 365, 5), 730).unwrap();
     let b = fit.noise.bursts.expect("bursts found");
     // Overlapping and edge-of-threshold bursts blur the counts: rate and size within 30%.
     assert!((b.per_day / 0.25 - 1.0).abs() < 0.3, "{b:?}");
@@ -169,11 +165,13 @@ fn finds_large_bursts() {
 fn the_written_scenario_runs_and_carries_the_fit() {
     let p = theta(Noise::Lognormal, 0.3, 0.6, 0.0, None);
     let series = history(&p, 30, 1);
-    let fit = fit_history(&series).unwrap();
+    let fit = fit_history(&series, 730).unwrap();
     let text = writer::scenario_toml(
         &fit,
         &writer::Header {
             model_key: "claude-sonnet-4.5",
+            product: crate::ratecard::Product::ModelUnit,
+            term: crate::ratecard::Term::OneMonth,
             history: "synthetic.csv",
             bootstrap_file: Some("synthetic.csv"),
             start_epoch_hour: series.start_epoch_hour + series.len() as i64,

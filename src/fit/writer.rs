@@ -12,6 +12,8 @@ use crate::traffic::time::format_epoch_hour;
 /// What the scenario is about besides the fit.
 pub struct Header<'a> {
     pub model_key: &'a str,
+    pub product: crate::ratecard::Product,
+    pub term: crate::ratecard::Term,
     /// The history as the user named it (for the comments).
     pub history: &'a str,
     /// A history path usable as `[workloads.bootstrap] file` from the scenario's folder, if one.
@@ -74,8 +76,10 @@ pub fn scenario_toml(fit: &Fit, h: &Header) -> String {
     );
     let _ = writeln!(
         w,
-        "[[pools]]\nmodel = \"{}\"\nproduct = \"model_unit\"\nterm = \"one_month\"\n",
-        h.model_key
+        "[[pools]]\nmodel = \"{}\"\nproduct = \"{}\"\nterm = \"{}\"\n",
+        h.model_key,
+        h.product.as_str(),
+        h.term.as_str()
     );
     let _ = writeln!(
         w,
@@ -190,9 +194,11 @@ pub fn scenario_toml(fit: &Fit, h: &Header) -> String {
     );
     let _ = writeln!(
         w,
-        "level_sigma = {}  # daily log-level sd {} over {} days, of which hourly noise explains {}",
+        "level_sigma = {}  # daily log-levels {} days apart differ by sd {} (semivariance, {} \
+         days of history), of which hourly noise explains {}",
         sig(fit.level_sigma, 3),
-        sig(fit.shape.daily_log_variance.sqrt(), 3),
+        fit.level_lag_days,
+        sig(fit.level_semivariance.sqrt(), 3),
         fit.shape.days,
         sig(fit.noise_daily_log_variance.sqrt(), 3)
     );
