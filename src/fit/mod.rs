@@ -207,7 +207,7 @@ fn daily_noise_variance(noise: &NoiseFit) -> f64 {
         _ => rho,
     };
     let sum: f64 = (0..24)
-        .flat_map(|i| (0..24).map(move |j| rho_m.powi((i as i32 - j as i32).abs())))
+        .flat_map(|i: i32| (0..24).map(move |j: i32| rho_m.powi((i - j).abs())))
         .sum();
     cv * cv * sum / 576.0
 }

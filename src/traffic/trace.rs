@@ -52,6 +52,9 @@ fn count<S: serde::Serializer>(hours: &[TraceHour], s: S) -> Result<S::Ok, S::Er
 
 const HEADER: &str = "timestamp,input_tokens,output_tokens";
 
+/// Values of optional numeric columns, one list per column asked for (None: not in the file).
+pub type ExtraColumns = Vec<Option<Vec<f64>>>;
+
 impl HourlyTrace {
     /// Reads and checks a trace file.
     pub fn read(path: &Path) -> Result<Self, TraceError> {
@@ -76,7 +79,7 @@ impl HourlyTrace {
         path: &Path,
         bytes: &[u8],
         optional: &[&str],
-    ) -> Result<(Self, Vec<Option<Vec<f64>>>), TraceError> {
+    ) -> Result<(Self, ExtraColumns), TraceError> {
         let file_error = |message: String| TraceError::File {
             path: path.to_path_buf(),
             message,
