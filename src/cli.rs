@@ -24,6 +24,11 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Show the shipped rate card.
     Rates(RatesArgs),
+    /// Fit a parametric scenario to a usage history (CSV or CloudWatch JSON), with a report.
+    Fit(FitArgs),
+    /// Fit on the first days of a history, predict the following days, and print how often the
+    /// realized cost falls inside the predicted P10–P90.
+    Backtest(BacktestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +99,59 @@ pub struct RatesArgs {
     /// Print the rate card's TOML source, with its comments.
     #[arg(long)]
     pub toml: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// History: a CSV `timestamp,input_tokens,output_tokens[,requests][,model]`, or CloudWatch
+    /// JSON from `get-metric-data` or `get-metric-statistics` (several JSON files are merged).
+    #[arg(required = true, num_args = 1..)]
+    pub history: Vec<PathBuf>,
+    /// Rate-card key, or a Bedrock model id or ARN (prefixes and versions are normalised).
+    #[arg(long)]
+    pub model: String,
+    /// Scenario file to write [default: fitted-<model>.toml]; the report files
+    /// (<stem>.fit.json, <stem>.quantiles.csv, <stem>.qq.png) go next to it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Horizon of the written scenario, hours.
+    #[arg(long, default_value_t = 730, value_parser = clap::value_parser!(u32).range(1..=87_600))]
+    pub horizon_hours: u32,
+    /// Seed of the simulation behind the goodness-of-fit quantiles.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// History, as for `ptsim fit`.
+    #[arg(required = true, num_args = 1..)]
+    pub history: Vec<PathBuf>,
+    /// Rate-card key (or Bedrock model id) whose prices and capacity price the traffic.
+    #[arg(long)]
+    pub model: String,
+    /// Days each fit is trained on (the days just before each predicted window).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(7..=3650))]
+    pub train_days: u32,
+    /// Days each prediction covers; windows follow one another to the end of the history.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub test_days: u32,
+    /// Unit counts priced, comma-separated [default: 0 and 25%, 50%, 100% of the training
+    /// window's peak hourly load].
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub units: Option<Vec<u32>>,
+    /// Monte Carlo trials per prediction.
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(10..=100_000))]
+    pub trials: u32,
+    /// Master random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_memory_size(text: &str) -> Result<u64, String> {

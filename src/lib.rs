@@ -8,7 +8,9 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod cost;
+pub mod fit;
 pub mod guard;
+pub mod history;
 pub mod numerics;
 pub mod output;
 pub mod ratecard;
@@ -30,7 +32,10 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
         return 130;
     }
     let bad_input = error.chain().any(|e| {
-        e.is::<scenario::ScenarioError>() || e.is::<traffic::TraceError>() || e.is::<UsageError>()
+        e.is::<scenario::ScenarioError>()
+            || e.is::<traffic::TraceError>()
+            || e.is::<history::HistoryError>()
+            || e.is::<UsageError>()
     });
     if bad_input { 2 } else { 1 }
 }
@@ -42,5 +47,7 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<()> {
         cli::Command::Replay(args) => commands::replay::run(args),
         cli::Command::Validate(args) => commands::validate::run(args),
         cli::Command::Rates(args) => commands::rates::run(args),
+        cli::Command::Fit(args) => commands::fit::run(args),
+        cli::Command::Backtest(args) => commands::backtest::run(args),
     }
 }

@@ -1,5 +1,7 @@
 //! One module per subcommand, each with `run(args) -> anyhow::Result<()>`.
 
+pub mod backtest;
+pub mod fit;
 pub mod rates;
 pub mod replay;
 pub mod run;

@@ -79,6 +79,19 @@ pub struct WorkloadFile {
     pub priority: Option<bool>,
     pub parametric: Option<Spanned<ParametricFile>>,
     pub trace: Option<TraceFile>,
+    pub bootstrap: Option<BootstrapFile>,
+}
+
+/// `[workloads.bootstrap]`: days or weeks resampled from a history (SPEC §5.3).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapFile {
+    /// A CSV history or a CloudWatch `get-metric-data` JSON export.
+    pub file: Spanned<String>,
+    pub block: Option<crate::traffic::Block>,
+    pub growth_per_month_mean: Option<GrowthRate>,
+    pub growth_per_month_sd: Option<GrowthSd>,
+    pub level_sigma: Option<LevelSigma>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,7 @@
 //! Scenarios (SPEC §7): the TOML file a user writes, validated and resolved against the rate
 //! card into one value that nothing downstream needs to re-check.
 
+mod bootstrap;
 mod file;
 mod resolve;
 mod values;
@@ -14,6 +15,7 @@ use crate::ratecard::{Product, RateCard, Term};
 use crate::traffic::TrafficSource;
 
 pub use resolve::{MAX_HORIZON_HOURS, MAX_TRIALS, MAX_UNITS};
+pub use values::{MAX_GROWTH_SD, MAX_LEVEL_SIGMA};
 
 /// Largest sweep chosen automatically when a pool sets no `max_units`.
 pub const MAX_AUTO_UNITS: u32 = 5_000;
@@ -46,6 +48,16 @@ pub enum ScenarioError {
         field: String,
         text: String,
         error: Box<crate::traffic::TraceError>,
+    },
+    /// A history file named at `line` of the scenario (`[workloads.bootstrap]`) is bad.
+    #[error("{path}:{line}:{column}: {field}: {error}\n  | {text}")]
+    History {
+        path: String,
+        line: usize,
+        column: usize,
+        field: String,
+        text: String,
+        error: Box<crate::history::HistoryError>,
     },
 }
 

@@ -33,23 +33,23 @@ const MAX_NAME_CHARS: usize = 100;
 
 /// Where in the scenario text something is: 1-based line and column, the field's dotted path
 /// (`workloads[2].parametric.noise_cv`) and the line's text.
-struct Place {
-    line: usize,
-    column: usize,
-    field: String,
-    text: String,
+pub(super) struct Place {
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) field: String,
+    pub(super) text: String,
 }
 
 /// Turns spans into `file:line:column: field: message` errors.
-struct Locator<'a> {
+pub(super) struct Locator<'a> {
     text: &'a str,
-    label: &'a str,
+    pub(super) label: &'a str,
 }
 
 impl Locator<'_> {
     /// The place of byte `offset`; `field` names it, or — when empty — the key or table on that
     /// line does, prefixed with the table the line is in.
-    fn place(&self, offset: usize, field: &str) -> Place {
+    pub(super) fn place(&self, offset: usize, field: &str) -> Place {
         let mut start = offset.min(self.text.len());
         while !self.text.is_char_boundary(start) {
             start -= 1;
@@ -100,7 +100,7 @@ impl Locator<'_> {
         }
     }
 
-    fn spanned<T>(
+    pub(super) fn spanned<T>(
         &self,
         value: &Spanned<T>,
         field: &str,
@@ -388,16 +388,19 @@ pub fn resolve(
             cache_hit_share: w.cache_hit_share.map_or(0.0, |s| s.0),
             priority: w.priority.unwrap_or(false),
         };
-        let source = match (&w.parametric, &w.trace) {
-            (Some(p), None) => TrafficSource::Parametric(Box::new(resolve_parametric(&loc, p, i)?)),
-            (None, Some(t)) if t.file.get_ref().trim().is_empty() => {
+        let source = match (&w.parametric, &w.trace, &w.bootstrap) {
+            (Some(p), None, None) => {
+                TrafficSource::Parametric(Box::new(resolve_parametric(&loc, p, i)?))
+            }
+            (None, None, Some(b)) => super::bootstrap::resolve(&loc, b, base, i)?,
+            (None, Some(t), None) if t.file.get_ref().trim().is_empty() => {
                 return Err(loc.spanned(
                     &t.file,
                     &field("trace.file"),
                     "expected the path of a trace CSV file",
                 ));
             }
-            (None, Some(t)) => {
+            (None, Some(t), None) => {
                 let path = base.join(t.file.get_ref());
                 let trace = HourlyTrace::read(&path).map_err(|error| {
                     let place = loc.place(t.file.span().start, &field("trace.file"));
@@ -415,7 +418,7 @@ pub fn resolve(
                 TrafficSource::Trace(trace)
             }
             _ => {
-                return Err(loc.spanned(&w.name, &field("name"), format!("workload '{name}' needs exactly one traffic source: [workloads.parametric] or [workloads.trace]")));
+                return Err(loc.spanned(&w.name, &field("name"), format!("workload '{name}' needs exactly one traffic source: [workloads.parametric], [workloads.trace] or [workloads.bootstrap]")));
             }
         };
         pool.model.workloads.push(cost);

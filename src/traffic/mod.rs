@@ -1,12 +1,15 @@
-//! Hourly token traffic (SPEC §5): the parametric generator, trace replay, and the random
+//! Hourly token traffic (SPEC §5): the parametric generator, trace replay, the block bootstrap
+//! of a history, and the random
 //! streams that keep every (workload, trial) reproducible.
 
+pub mod bootstrap;
 pub mod parametric;
 pub mod profiles;
 pub mod rng;
 pub mod time;
 pub mod trace;
 
+pub use bootstrap::{Block, Bootstrap};
 pub use parametric::{Bursts, Noise, Parametric};
 pub use trace::{HourlyTrace, TraceError};
 
@@ -20,6 +23,8 @@ pub enum TrafficSource {
     Parametric(Box<Parametric>),
     /// The same history every trial, aligned to the scenario's hour 0 (SPEC §5, replay).
     Trace(Arc<HourlyTrace>),
+    /// Whole days or weeks of a history resampled each trial (SPEC §5.3).
+    Bootstrap(Arc<Bootstrap>),
 }
 
 impl TrafficSource {
@@ -40,6 +45,10 @@ impl TrafficSource {
                 p.generate(&mut stream, start_epoch_hour, input, output);
             }
             TrafficSource::Trace(t) => t.fill(start_epoch_hour, input, output),
+            TrafficSource::Bootstrap(b) => {
+                let mut stream = rng::stream(seed, workload_name, trial);
+                b.generate(&mut stream, start_epoch_hour, input, output);
+            }
         }
     }
 
@@ -48,6 +57,7 @@ impl TrafficSource {
     pub fn mean_tokens_per_hour(&self, start_epoch_hour: i64, hours: usize) -> (f64, f64) {
         match self {
             TrafficSource::Parametric(p) => (p.input_tokens_per_hour, p.output_tokens_per_hour),
+            TrafficSource::Bootstrap(b) => b.mean_tokens_per_hour(),
             TrafficSource::Trace(t) => {
                 let (mut input, mut output) = (vec![0.0; hours], vec![0.0; hours]);
                 t.fill(start_epoch_hour, &mut input, &mut output);

@@ -52,6 +52,9 @@ fn count<S: serde::Serializer>(hours: &[TraceHour], s: S) -> Result<S::Ok, S::Er
 
 const HEADER: &str = "timestamp,input_tokens,output_tokens";
 
+/// Values of optional numeric columns, one list per column asked for (None: not in the file).
+pub type ExtraColumns = Vec<Option<Vec<f64>>>;
+
 impl HourlyTrace {
     /// Reads and checks a trace file.
     pub fn read(path: &Path) -> Result<Self, TraceError> {
@@ -66,6 +69,17 @@ impl HourlyTrace {
 
     /// Parses trace CSV bytes; `path` only names the file in errors.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, TraceError> {
+        Self::parse_with(path, bytes, &[]).map(|(trace, _)| trace)
+    }
+
+    /// Parses trace CSV bytes and, for each name in `optional` (e.g. `requests`), the values of
+    /// that column when the header has it (checked like the token columns: non-negative numbers),
+    /// one per row in row order; `None` for a column the file does not have.
+    pub fn parse_with(
+        path: &Path,
+        bytes: &[u8],
+        optional: &[&str],
+    ) -> Result<(Self, ExtraColumns), TraceError> {
         let file_error = |message: String| TraceError::File {
             path: path.to_path_buf(),
             message,
@@ -138,6 +152,18 @@ impl HourlyTrace {
             column("input_tokens")?,
             column("output_tokens")?,
         );
+        let extra_cols: Vec<Option<usize>> = optional
+            .iter()
+            .map(|name| {
+                header
+                    .iter()
+                    .position(|h| h.eq_ignore_ascii_case(name))
+                    .map(|_| column(name))
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+        let mut extras: Vec<Option<Vec<f64>>> =
+            extra_cols.iter().map(|c| c.map(|_| Vec::new())).collect();
         let mut hours: Vec<TraceHour> = Vec::new();
         let mut last_row = 0;
         for record in reader.records() {
@@ -223,6 +249,11 @@ impl HourlyTrace {
                     ));
                 }
             }
+            for ((col, name), values) in extra_cols.iter().zip(optional).zip(&mut extras) {
+                if let (Some(col), Some(values)) = (col, values) {
+                    values.push(tokens(*col, name)?);
+                }
+            }
             hours.push(hour);
             last_row = row;
         }
@@ -231,10 +262,13 @@ impl HourlyTrace {
                 "no data rows after the header; expected one row per hour ({HEADER})"
             )));
         }
-        Ok(HourlyTrace {
-            path: path.to_path_buf(),
-            hours,
-        })
+        Ok((
+            HourlyTrace {
+                path: path.to_path_buf(),
+                hours,
+            },
+            extras,
+        ))
     }
 
     /// The first hour of the trace.

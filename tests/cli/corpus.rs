@@ -1283,3 +1283,71 @@ fn accepted_traces_with_a_bom_crlf_offsets_or_extra_columns_run_as_their_plain_f
         assert_eq!(files, run_files(normal.path()), "{}", path.display());
     }
 }
+
+/// Runs tests/corpus/history/scenario.toml with every file in tests/corpus/history/CLASS/ as its
+/// `[workloads.bootstrap]` history.json. Messages start at the scenario line naming the file.
+fn history_class(class: &str, cases: &[Case]) {
+    let dir = corpus().join("history").join(class);
+    check_listing(&dir, "json", cases);
+    let failures = cases
+        .iter()
+        .filter_map(|(name, expected)| {
+            let tmp = tempfile::tempdir().unwrap();
+            std::fs::copy(
+                dir.join(format!("{name}.json")),
+                tmp.path().join("history.json"),
+            )
+            .unwrap();
+            std::fs::copy(
+                corpus().join("history").join("scenario.toml"),
+                tmp.path().join("s.toml"),
+            )
+            .unwrap();
+            let mut expected: Vec<String> = expected.iter().map(|e| e.to_string()).collect();
+            expected[0] = format!(
+                "s.toml:13:8: workloads[0].bootstrap.file: history history.json: {}",
+                expected[0]
+            );
+            refused(tmp.path(), "s.toml", &expected)
+                .map_err(|e| format!("{name}.json as history.json: {e}"))
+                .err()
+        })
+        .collect();
+    assert_all(failures);
+}
+
+#[test]
+fn history_cloudwatch() {
+    history_class(
+        "cloudwatch",
+        &[
+            (
+                "duplicate-hour-via-offset",
+                &[
+                    "MetricDataResults[0] 'InputTokenCount' entry 1 (2024-01-01T01:00:00+01:00): duplicate timestamp",
+                ],
+            ),
+            (
+                "mismatched-lengths",
+                &["MetricDataResults[0] 'InputTokenCount': 2 Timestamps but 1 Values"],
+            ),
+            (
+                "negative-sum",
+                &["Datapoints[1] ('InputTokenCount'): Sum: expected a non-negative number"],
+            ),
+            (
+                "no-sum",
+                &["Datapoints[0] ('InputTokenCount'): no Sum; export with --statistics Sum"],
+            ),
+            (
+                "non-numeric-value",
+                &[
+                    "MetricDataResults[0] 'InputTokenCount' entry 0: Values: expected a non-negative number",
+                    "got \"lots\"",
+                ],
+            ),
+            ("one-hour", &["covers 1 hours", "expected at least 7 days"]),
+            ("truncated", &["line 2 column 0: not valid JSON"]),
+        ],
+    );
+}

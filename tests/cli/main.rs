@@ -3,6 +3,7 @@
 mod common;
 mod corpus;
 mod errors;
+mod fit;
 mod fuzz;
 mod hardening;
 mod oracles;

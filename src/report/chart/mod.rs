@@ -10,6 +10,7 @@ mod frame;
 mod glyphs;
 mod layout;
 mod load;
+pub mod qq;
 mod rules;
 mod savings;
 mod style;
