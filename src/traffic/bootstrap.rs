@@ -8,10 +8,9 @@ use std::path::PathBuf;
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-use super::parametric::{HOURS_PER_MONTH, MIN_GROWTH_PER_MONTH};
+use super::parametric::draw_level_and_growth;
 use super::time::day_of_week;
 
 /// What is resampled.
@@ -142,13 +141,12 @@ impl Bootstrap {
         input: &mut [f64],
         output: &mut [f64],
     ) {
-        let z_level: f64 = StandardNormal.sample(rng);
-        let z_growth: f64 = StandardNormal.sample(rng);
-        let sigma = self.level_sigma;
-        let level = (sigma * z_level - 0.5 * sigma * sigma).exp();
-        let growth = (self.growth_per_month_mean + self.growth_per_month_sd * z_growth)
-            .max(MIN_GROWTH_PER_MONTH);
-        let log_growth_per_hour = (1.0 + growth).ln() / HOURS_PER_MONTH;
+        let (level, log_growth_per_hour) = draw_level_and_growth(
+            rng,
+            self.level_sigma,
+            self.growth_per_month_mean,
+            self.growth_per_month_sd,
+        );
         let start_day = start_epoch_hour.div_euclid(24);
         let by_weekday: Vec<Vec<usize>> = (0..7)
             .map(|w| match self.block {

@@ -97,12 +97,12 @@ impl Parametric {
         input: &mut [f64],
         output: &mut [f64],
     ) {
-        let z_level: f64 = StandardNormal.sample(rng);
-        let z_growth: f64 = StandardNormal.sample(rng);
-        let level = lognormal_mean_one(self.level_sigma, z_level);
-        let growth = (self.growth_per_month_mean + self.growth_per_month_sd * z_growth)
-            .max(MIN_GROWTH_PER_MONTH);
-        let log_growth_per_hour = (1.0 + growth).ln() / HOURS_PER_MONTH;
+        let (level, log_growth_per_hour) = draw_level_and_growth(
+            rng,
+            self.level_sigma,
+            self.growth_per_month_mean,
+            self.growth_per_month_sd,
+        );
 
         let innovation_scale = (1.0 - self.ar1 * self.ar1).sqrt();
         let lognormal_sigma = (1.0 + self.noise_cv * self.noise_cv).ln().sqrt();
@@ -144,6 +144,22 @@ impl Parametric {
             *multiplier *= ratio_in;
         }
     }
+}
+
+/// A trial's forecast risk, drawn first from its stream: the level multiplier (lognormal, mean 1,
+/// log-sd `level_sigma`) and the hourly log growth of `g ~ Normal(mean, sd)` a month (floored at
+/// `MIN_GROWTH_PER_MONTH`).
+pub(super) fn draw_level_and_growth(
+    rng: &mut ChaCha8Rng,
+    level_sigma: f64,
+    growth_per_month_mean: f64,
+    growth_per_month_sd: f64,
+) -> (f64, f64) {
+    let z_level: f64 = StandardNormal.sample(rng);
+    let z_growth: f64 = StandardNormal.sample(rng);
+    let level = lognormal_mean_one(level_sigma, z_level);
+    let growth = (growth_per_month_mean + growth_per_month_sd * z_growth).max(MIN_GROWTH_PER_MONTH);
+    (level, (1.0 + growth).ln() / HOURS_PER_MONTH)
 }
 
 /// Hour of day and day of week, stepped an hour at a time (no division per hour).
