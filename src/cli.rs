@@ -24,6 +24,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Show the shipped rate card.
     Rates(RatesArgs),
+    /// Print a shell completion script (e.g. `ptsim completions bash > ~/.local/share/bash-completion/completions/ptsim`).
+    Completions(CompletionsArgs),
     /// Fit a parametric scenario to a usage history (CSV or CloudWatch JSON), with a report.
     Fit(FitArgs),
     /// Fit on the first days of a history, predict the following days, and print how often the
@@ -54,6 +56,10 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the summary as JSON on stdout (per pool: the baseline and every rule's units and
+    /// cost distribution) instead of the table.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
     /// Chart format written next to the CSVs.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub charts: ChartFormat,
@@ -152,6 +158,13 @@ pub struct BacktestArgs {
     /// Print the results as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 fn parse_memory_size(text: &str) -> Result<u64, String> {

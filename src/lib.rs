@@ -47,6 +47,7 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<()> {
         cli::Command::Replay(args) => commands::replay::run(args),
         cli::Command::Validate(args) => commands::validate::run(args),
         cli::Command::Rates(args) => commands::rates::run(args),
+        cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Fit(args) => commands::fit::run(args),
         cli::Command::Backtest(args) => commands::backtest::run(args),
     }

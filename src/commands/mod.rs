@@ -1,6 +1,7 @@
 //! One module per subcommand, each with `run(args) -> anyhow::Result<()>`.
 
 pub mod backtest;
+pub mod completions;
 pub mod fit;
 pub mod rates;
 pub mod replay;

@@ -19,7 +19,9 @@ use crate::guard::{self, Interrupted, find_non_finite, memory};
 use crate::output::write_all_atomic;
 use crate::ratecard::RateCard;
 use crate::report::chart::{ChartOptions, render_charts};
-use crate::report::{csv::to_csv, manifest::manifest_json, table::summary};
+use crate::report::{
+    csv::to_csv, manifest::manifest_json, summary_json::summary_json, table::summary,
+};
 use crate::scenario::Scenario;
 
 /// Trial-pools below which no progress bar is shown.
@@ -82,6 +84,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         height: args.height,
     };
 
+    let json = args.json.then(|| out_dir.display().to_string());
     let (sender, receiver) = mpsc::channel();
     let worker_bar = bar.clone();
     std::thread::Builder::new()
@@ -93,7 +96,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 let report = analyse(&scenario, &max_units, &|| worker_bar.inc(1));
                 check_finite(&report)?;
                 let files = output_files(&report, &charts)?;
-                anyhow::Ok((files, summary(&report)))
+                let text = match &json {
+                    Some(out) => summary_json(&report, out)?,
+                    None => summary(&report),
+                };
+                anyhow::Ok((files, text))
             });
             // The receiver is gone only if the run was interrupted; nothing is left to do.
             let _ = sender.send(result);
@@ -123,7 +130,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if guard::interrupted() {
         return Err(Interrupted::AfterWriting(out_dir.display().to_string()).into());
     }
-    if !args.quiet {
+    if args.json {
+        super::print_stdout(&table)?;
+    } else if !args.quiet {
         let mut text = table;
         text.push_str(&format!("\nwrote {}\n", out_dir.display()));
         super::print_stdout(&text)?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::RunReport;
+use crate::analysis::{PoolReport, RunReport};
 use crate::scenario::Scenario;
 
 #[derive(Serialize)]
@@ -21,8 +21,9 @@ struct Manifest<'a> {
     scenario: &'a Scenario,
 }
 
+/// What a run found for one pool, in brief (also the head of each pool in `run --json`).
 #[derive(Serialize)]
-struct PoolManifest<'a> {
+pub struct PoolManifest<'a> {
     pool: &'a str,
     model: &'a str,
     product: &'static str,
@@ -33,29 +34,34 @@ struct PoolManifest<'a> {
     recommended_units: BTreeMap<&'static str, u32>,
 }
 
+impl<'a> PoolManifest<'a> {
+    /// The brief of `pool` in `report`.
+    pub fn new(report: &'a RunReport, pool: &'a PoolReport) -> Self {
+        let resolved = &report.scenario.pools[pool.pool_index];
+        PoolManifest {
+            pool: &pool.name,
+            model: &resolved.model_key,
+            product: resolved.product.as_str(),
+            term: resolved.term.as_str(),
+            unit_usd_per_hour: resolved.model.prices.unit_usd_per_hour,
+            max_units: pool.run.max_units,
+            break_even_utilization: pool.break_even_utilization,
+            recommended_units: pool
+                .choices
+                .iter()
+                .map(|c| (c.rule.as_str(), c.units))
+                .collect(),
+        }
+    }
+}
+
 /// The manifest of `report`, listing `files`.
 pub fn manifest_json(report: &RunReport, files: &[String]) -> anyhow::Result<Vec<u8>> {
     let scenario = &report.scenario;
     let pools = report
         .pools
         .iter()
-        .map(|p| {
-            let pool = &scenario.pools[p.pool_index];
-            PoolManifest {
-                pool: &p.name,
-                model: &pool.model_key,
-                product: pool.product.as_str(),
-                term: pool.term.as_str(),
-                unit_usd_per_hour: pool.model.prices.unit_usd_per_hour,
-                max_units: p.run.max_units,
-                break_even_utilization: p.break_even_utilization,
-                recommended_units: p
-                    .choices
-                    .iter()
-                    .map(|c| (c.rule.as_str(), c.units))
-                    .collect(),
-            }
-        })
+        .map(|p| PoolManifest::new(report, p))
         .collect();
     let manifest = Manifest {
         ptsim_version: env!("CARGO_PKG_VERSION"),

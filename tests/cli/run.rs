@@ -154,3 +154,85 @@ fn default_run_writes_five_decodable_png_charts_per_pool() {
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("fan_claude-sonnet-4.5.png"));
 }
+
+#[test]
+fn run_json_prints_what_sizing_and_curve_csv_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = ptsim()
+        .args([
+            "run", "--trials", "40", "--charts", "none", "--json", "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    // serde_json's default float parser may land one ulp off the printed value.
+    let same = |json: &serde_json::Value, csv: f64| {
+        let v = json.as_f64().unwrap();
+        assert!((v - csv).abs() <= 1e-15 * csv.abs(), "{v} vs {csv}");
+    };
+    assert_eq!(summary["trials"], 40);
+    assert_eq!(summary["out"], out.display().to_string());
+    let sizing = read_csv(&out.join("sizing.csv"));
+    let pools = summary["pools"].as_array().unwrap();
+    assert_eq!(pools.len() * 6, sizing.len());
+    for pool in pools {
+        let name = pool["pool"].as_str().unwrap();
+        let baseline = curve_row(&out, name, 0);
+        same(&pool["on_demand"]["mean"], num(&baseline, "mean"));
+        same(&pool["on_demand"]["p10"], num(&baseline, "p10"));
+        for rule in pool["rules"].as_array().unwrap() {
+            let row = sizing
+                .iter()
+                .find(|r| r["pool"] == name && r["rule"] == rule["rule"].as_str().unwrap())
+                .unwrap();
+            assert_eq!(rule["units"].as_f64().unwrap(), num(row, "units"));
+            for column in [
+                "mean",
+                "p50",
+                "p90",
+                "cvar95",
+                "savings_p50",
+                "utilization_mean",
+            ] {
+                same(&rule[column], num(row, column));
+            }
+            let units = rule["units"].as_u64().unwrap() as u32;
+            same(&rule["p10"], num(&curve_row(&out, name, units), "p10"));
+        }
+    }
+}
+
+#[test]
+fn run_json_and_quiet_do_not_mix() {
+    ptsim()
+        .args(["run", "--json", "--quiet"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}
+
+#[test]
+fn completions_cover_every_subcommand() {
+    let assert = ptsim().args(["completions", "bash"]).assert().success();
+    let script = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(script.contains("_ptsim()"), "{script}");
+    for command in [
+        "run",
+        "replay",
+        "validate",
+        "rates",
+        "fit",
+        "backtest",
+        "completions",
+    ] {
+        assert!(
+            script.contains(&format!("ptsim__subcmd__{command}")),
+            "{command}"
+        );
+    }
+    let zsh = ptsim().args(["completions", "zsh"]).assert().success();
+    assert!(String::from_utf8_lossy(&zsh.get_output().stdout).starts_with("#compdef ptsim"));
+    ptsim().args(["completions", "tcsh"]).assert().code(2);
+}
