@@ -20,7 +20,8 @@ use crate::output::write_all_atomic;
 use crate::ratecard::RateCard;
 use crate::report::chart::{ChartOptions, render_charts};
 use crate::report::{
-    csv::to_csv, manifest::manifest_json, summary_json::summary_json, table::summary,
+    csv::to_csv, manifest::manifest_json, markdown::report_md, summary_json::summary_json,
+    table::summary,
 };
 use crate::scenario::Scenario;
 
@@ -211,6 +212,11 @@ pub fn output_files(
     ];
     files.extend(render_charts(report, charts)?);
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    files.push((
+        "report.md".to_string(),
+        report_md(report, &names).into_bytes(),
+    ));
+    names.push("report.md".to_string());
     names.push("manifest.json".to_string());
     files.push(("manifest.json".to_string(), manifest_json(report, &names)?));
     Ok(files)

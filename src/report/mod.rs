@@ -5,6 +5,7 @@ pub mod chart;
 pub mod csv;
 pub mod format;
 pub mod manifest;
+pub mod markdown;
 pub mod replay;
 pub mod summary_json;
 pub mod table;

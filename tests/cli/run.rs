@@ -236,3 +236,56 @@ fn completions_cover_every_subcommand() {
     assert!(String::from_utf8_lossy(&zsh.get_output().stdout).starts_with("#compdef ptsim"));
     ptsim().args(["completions", "tcsh"]).assert().code(2);
 }
+
+/// Image links of a markdown text: the targets of `![caption](target)`.
+fn image_links(markdown: &str) -> Vec<String> {
+    markdown
+        .split("![")
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find("](")? + 2;
+            let end = start + rest[start..].find(')')?;
+            Some(rest[start..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn report_md_states_the_rules_and_shows_charts_that_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    ptsim()
+        .arg("run")
+        .arg(repo().join("scenarios/rag-sonnet.toml"))
+        .args(["--trials", "40", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let links = image_links(&report);
+    assert_eq!(links.len(), 4, "{report}");
+    for link in &links {
+        assert!(out.join(link).is_file(), "{link} is not in the output");
+    }
+    // Every rule's row carries the P50 that sizing.csv holds, formatted as the table prints it.
+    for row in read_csv(&out.join("sizing.csv")) {
+        let line = report
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} |", row["rule"])))
+            .unwrap_or_else(|| panic!("no row for {}", row["rule"]));
+        let p50 = ptsim::report::format::usd(num(&row, "p50"));
+        assert!(line.contains(&format!("| {p50} |")), "{line} lacks {p50}");
+    }
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"report.md\""));
+    // Without charts the report links none.
+    let bare = dir.path().join("bare");
+    run_scenario(
+        &repo().join("scenarios/rag-sonnet.toml"),
+        &bare,
+        &["--trials", "40"],
+    );
+    let report = std::fs::read_to_string(bare.join("report.md")).unwrap();
+    assert!(image_links(&report).is_empty(), "{report}");
+    assert!(report.contains("## Caveats"));
+}
