@@ -98,7 +98,10 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct RatesArgs {
+    #[command(subcommand)]
+    pub import: Option<RatesImport>,
     /// Print the rate card as JSON.
     #[arg(long, conflicts_with = "toml")]
     pub json: bool,
@@ -158,6 +161,26 @@ pub struct BacktestArgs {
     /// Print the results as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Rate cards from price feeds.
+#[derive(Debug, Subcommand)]
+pub enum RatesImport {
+    /// Turn LiteLLM's model_prices_and_context_window.json into a rate card (its Bedrock chat
+    /// entries), printed as TOML or written to --out.
+    ImportLitellm(ImportLitellmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLitellmArgs {
+    /// LiteLLM's model_prices_and_context_window.json (or an excerpt of it).
+    pub file: PathBuf,
+    /// Write the rate card here instead of printing it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The card's date [default: today, UTC].
+    #[arg(long)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,10 +2,17 @@
 
 use std::fmt::Write;
 
-use crate::cli::RatesArgs;
-use crate::ratecard::{RateCard, SHIPPED_TOML, Term};
+use anyhow::Context;
+
+use crate::UsageError;
+use crate::cli::{ImportLitellmArgs, RatesArgs, RatesImport};
+use crate::output::write_atomic;
+use crate::ratecard::{RateCard, SHIPPED_TOML, Term, litellm};
 
 pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
+    if let Some(RatesImport::ImportLitellm(import)) = &args.import {
+        return import_litellm(import);
+    }
     let card = RateCard::shipped();
     let text = if args.toml {
         SHIPPED_TOML.to_string()
@@ -15,6 +22,39 @@ pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
         table(&card)
     };
     super::print_stdout(&text)
+}
+
+/// `ptsim rates import-litellm FILE`: the Bedrock entries as a rate card; what was skipped is
+/// counted on stderr.
+fn import_litellm(args: &ImportLitellmArgs) -> anyhow::Result<()> {
+    let label = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {label}"))?;
+    let date = args
+        .date
+        .clone()
+        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string());
+    let import = litellm::import(&text, &date).map_err(|m| UsageError(format!("{label}: {m}")))?;
+    let toml = format!(
+        "# Rate card imported from {label} by `ptsim rates import-litellm`.\n{}",
+        toml::to_string(&import.card)?
+    );
+    super::print_warning(&format!(
+        "{} models imported, {} entries skipped (other providers, modes, regional variants, \
+         duplicates); the first few: {}",
+        import.card.models.len(),
+        import.skipped.len(),
+        import
+            .skipped
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    ));
+    match &args.out {
+        Some(path) => write_atomic(path, toml.as_bytes()),
+        None => super::print_stdout(&toml),
+    }
 }
 
 fn price(v: Option<f64>) -> String {

@@ -1,6 +1,8 @@
 //! The rate card (SPEC §3): on-demand, batch and cache-read token prices and capacity products
 //! per model, each number with its source. The shipped card is `rates.toml`, embedded.
 
+pub mod litellm;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

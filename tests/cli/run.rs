@@ -289,3 +289,80 @@ fn report_md_states_the_rules_and_shows_charts_that_exist() {
     assert!(image_links(&report).is_empty(), "{report}");
     assert!(report.contains("## Caveats"));
 }
+
+#[test]
+fn litellm_prices_round_trip_into_a_rate_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo().join("tests/fixtures/prices/litellm-excerpt.json");
+    let out = dir.path().join("card.toml");
+    ptsim()
+        .args(["rates", "import-litellm"])
+        .arg(&source)
+        .args(["--date", "2026-11-23", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "4 models imported, 5 entries skipped",
+        ));
+    let card: ptsim::ratecard::RateCard =
+        toml::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(card.date, "2026-11-23");
+    let feed: serde_json::Value = serde_json::from_slice(&std::fs::read(&source).unwrap()).unwrap();
+    for (key, id) in [
+        (
+            "claude-sonnet-4.5",
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ),
+        (
+            "claude-haiku-4.5",
+            "anthropic.claude-haiku-4-5-20251001-v1:0",
+        ),
+        ("nova-pro", "amazon.nova-pro-v1:0"),
+        ("llama-3.3-70b", "meta.llama3-3-70b-instruct-v1:0"),
+    ] {
+        let model = &card.models[key];
+        let per_token = |field: &str| feed[id][field].as_f64().unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs();
+        assert!(
+            close(
+                model.input_per_mtok / 1e6,
+                per_token("input_cost_per_token")
+            ),
+            "{key}"
+        );
+        assert!(
+            close(
+                model.output_per_mtok / 1e6,
+                per_token("output_cost_per_token")
+            ),
+            "{key}"
+        );
+        assert!(model.source.contains(id), "{}", model.source);
+        // Batch from the entry where it has *_batches, else half of on-demand, said in the source.
+        let (batch_in, batch_out) = model.batch_prices().unwrap();
+        match feed[id].get("input_cost_per_token_batches") {
+            Some(b) => assert!(close(batch_in / 1e6, b.as_f64().unwrap())),
+            None => {
+                assert_eq!(batch_in, 0.5 * model.input_per_mtok);
+                assert_eq!(batch_out, 0.5 * model.output_per_mtok);
+                assert!(model.source.contains("50%"), "{}", model.source);
+            }
+        }
+    }
+    // The cross-region profile (10% dearer) did not overwrite the in-region price, and the
+    // capacity product came from the shipped card.
+    assert_eq!(card.models["claude-sonnet-4.5"].input_per_mtok, 3.0);
+    assert!(card.models["claude-sonnet-4.5"].model_unit.is_some());
+    assert_eq!(card.models.len(), 4);
+
+    let bad = write(dir.path(), "bad.json", "[1, 2]");
+    ptsim()
+        .args(["rates", "import-litellm"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "bad.json: not a LiteLLM price file",
+        ));
+}
