@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::format::{percent, usd};
+use super::table::pool_heading;
 use crate::analysis::{PoolReport, RunReport};
 use crate::ratecard::RateCard;
 use crate::scenario::{Pool, Scenario};
@@ -74,14 +75,7 @@ fn write_pool(
     card: &RateCard,
 ) {
     let zero = &report.curve[0];
-    let _ = writeln!(
-        out,
-        "## {} ({} {}, {}/unit-hour)\n",
-        report.name,
-        pool.product.as_str(),
-        pool.term.as_str(),
-        usd(pool.model.prices.unit_usd_per_hour)
-    );
+    let _ = writeln!(out, "## {}\n", pool_heading(&report.name, pool));
     let min_mean = report.choices.iter().find(|c| c.rule == Rule::MinMean);
     if min_mean.is_some_and(|c| c.units == 0) {
         let _ = writeln!(

@@ -24,11 +24,8 @@ pub fn summary(report: &RunReport) -> String {
         let zero = &p.curve[0];
         let _ = writeln!(
             out,
-            "\npool {} ({} {}, {}/unit-hour): break-even utilization u* = {}",
-            p.name,
-            pool.product.as_str(),
-            pool.term.as_str(),
-            usd(pool.model.prices.unit_usd_per_hour),
+            "\npool {}: break-even utilization u* = {}",
+            pool_heading(&p.name, pool),
             p.break_even_utilization
                 .map_or("n/a (no realtime traffic)".to_string(), percent)
         );
@@ -75,4 +72,15 @@ pub fn summary(report: &RunReport) -> String {
         }
     }
     out
+}
+
+/// `claude-sonnet-4.5 (model_unit one_month, $39.60/unit-hour)`: a pool, its product, term and
+/// unit price, as summaries and reports head it.
+pub fn pool_heading(name: &str, pool: &crate::scenario::Pool) -> String {
+    format!(
+        "{name} ({} {}, {}/unit-hour)",
+        pool.product.as_str(),
+        pool.term.as_str(),
+        usd(pool.model.prices.unit_usd_per_hour)
+    )
 }
