@@ -13,6 +13,7 @@ pub mod numerics;
 pub mod output;
 pub mod ratecard;
 pub mod report;
+pub mod risk;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
