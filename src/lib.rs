@@ -43,5 +43,7 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<()> {
         cli::Command::Replay(args) => commands::replay::run(args),
         cli::Command::Validate(args) => commands::validate::run(args),
         cli::Command::Rates(args) => commands::rates::run(args),
+        cli::Command::Terms(args) => commands::terms::run(args),
+        cli::Command::Sensitivity(args) => commands::sensitivity::run(args),
     }
 }

@@ -6,4 +6,5 @@ pub mod csv;
 pub mod format;
 pub mod manifest;
 pub mod replay;
+pub mod risk;
 pub mod table;
