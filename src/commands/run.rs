@@ -161,7 +161,8 @@ fn precision_line(outcome: &PrecisionOutcome) -> String {
         "NOT reached (stopped by the memory limit or the trial cap)"
     };
     format!(
-        "\nprecision: the 95% interval of the P50 total at the min-mean k is within ±{} of it          (target ±{}, {how}) after {} trials in {} batch(es)\n",
+        "\nprecision: the 95% interval of the P50 total at the min-mean k is within ±{} of it \
+         (target ±{}, {how}) after {} trials in {} batch(es)\n",
         crate::report::format::percent_fine(outcome.reached),
         crate::report::format::percent_fine(outcome.target),
         crate::report::format::grouped(u64::from(outcome.trials)),

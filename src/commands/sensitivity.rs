@@ -37,9 +37,10 @@ pub fn run(args: &SensitivityArgs) -> anyhow::Result<()> {
     };
     let runs = 1 + 2 * INPUTS.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let show = !out.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = || {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if !out.quiet {
+        if show {
             let _ = std::io::Write::write_all(
                 &mut std::io::stderr(),
                 format!("\rrun {n} of {runs}").as_bytes(),
@@ -48,7 +49,7 @@ pub fn run(args: &SensitivityArgs) -> anyhow::Result<()> {
     };
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
         let rows = analyse_sensitivity(&scenario, &progress);
-        if !out.quiet {
+        if show {
             let _ = std::io::Write::write_all(&mut std::io::stderr(), b"\n");
         }
         for row in &rows {

@@ -72,7 +72,7 @@ pub fn summary(report: &RunReport) -> String {
                 "  Monte Carlo error at min_mean ({} units, {} trials): mean ± {} (1 s.e.), P50 \
                  95% interval {} to {}",
                 row.units,
-                scenario.trials,
+                super::format::grouped(u64::from(scenario.trials)),
                 usd(row.mean_se),
                 usd(row.p50_ci95_low),
                 usd(row.p50_ci95_high)

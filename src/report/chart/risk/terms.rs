@@ -184,7 +184,7 @@ impl Drawing for TermsChart<'_> {
             value_label(
                 &mut chart,
                 (s.row.p95, y),
-                usd_compact(s.row.p50),
+                format!("P50 {}", usd_compact(s.row.p50)),
                 sizes,
                 HPos::Left,
             )?;
