@@ -151,8 +151,11 @@ pub fn apply(scenario: &Scenario, name: &str, value: f64) -> Scenario {
     s
 }
 
+/// One pool's answer: the min-mean k and the P50 savings at it.
+pub type PoolAnswer = (u32, f64);
+
 /// Per pool (scenario order): the min-mean k and the P50 savings at it.
-pub fn min_mean_savings(scenario: &Scenario) -> Vec<(u32, f64)> {
+pub fn min_mean_savings(scenario: &Scenario) -> Vec<PoolAnswer> {
     let report = analyse(scenario, &plan(scenario), &|| {});
     report
         .pools
@@ -173,7 +176,7 @@ pub fn min_mean_savings(scenario: &Scenario) -> Vec<(u32, f64)> {
 pub fn analyse_sensitivity(scenario: &Scenario, progress: &dyn Fn()) -> Vec<SensitivityRow> {
     let base = min_mean_savings(scenario);
     progress();
-    let swung: Vec<(Input, Vec<(u32, f64)>, Vec<(u32, f64)>)> = INPUTS
+    let swung: Vec<(Input, Vec<PoolAnswer>, Vec<PoolAnswer>)> = INPUTS
         .iter()
         .map(|input| {
             let low = min_mean_savings(&apply(scenario, input.name, input.low));
