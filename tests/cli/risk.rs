@@ -273,3 +273,38 @@ fn a_bad_risk_section_names_its_line_and_field() {
     assert!(stderr.contains("bad.toml:"), "{stderr}");
     ptsim().args(["run", "--precision", "0%"]).assert().code(2);
 }
+
+#[test]
+fn terms_are_byte_identical_with_one_or_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = one_pool_scenario(
+        "threads",
+        730,
+        4,
+        "max_units = 3",
+        "input_tokens_per_hour = 3.0e7\noutput_tokens_per_hour = 7.5e6\nnoise_cv = 0.5\n\
+         level_sigma = 0.4\n[risk]\nswitch_probability_per_month = 0.3\nterms = [\"one_month\"]",
+    );
+    let path = write(dir.path(), "s.toml", &scenario);
+    let csv = |threads: &str| {
+        let out = dir.path().join(threads);
+        ptsim()
+            .arg("terms")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .args([
+                "--charts",
+                "none",
+                "-q",
+                "--trials",
+                "6",
+                "--threads",
+                threads,
+            ])
+            .assert()
+            .success();
+        std::fs::read(out.join("terms.csv")).unwrap()
+    };
+    assert_eq!(csv("1"), csv("2"));
+}

@@ -36,6 +36,7 @@ fn label(sample: &TermsSample) -> String {
         .map_or("Any term", |t| term_words(*t));
     match r.policy {
         ON_DEMAND => "All on-demand".to_string(),
+        FIXED if r.units == 1.0 => format!("{term}: fixed 1 unit"),
         FIXED => format!("{term}: fixed {} units", r.units),
         ROLLING => format!("{term}: monthly re-size (avg {:.1})", r.units),
         _ if r.term == "any" => "Best option in hindsight".to_string(),
@@ -140,7 +141,9 @@ impl Drawing for TermsChart<'_> {
             .map(|s| s.row.p5)
             .fold(f64::INFINITY, f64::min);
         let high = samples.iter().map(|s| s.row.p95).fold(0.0, f64::max);
-        let (lo, hi, ticks, usd) = usd_axis(sizes, plot.dim_in_pixel().0, low.min(high), high);
+        // Room on the right for the P50 labels beside the whiskers.
+        let right = high + 0.2 * (high - low.min(high)).max(high.abs() * 0.05);
+        let (lo, hi, ticks, usd) = usd_axis(sizes, plot.dim_in_pixel().0, low.min(high), right);
         let x_label = |v: f64| usd.label(v);
         let title = format!(
             "Total cost over {} hours (USD, after discount)",

@@ -146,7 +146,11 @@ impl Drawing for TornadoChart<'_> {
                 value_label(
                     &mut chart,
                     (value, y + dy),
-                    format!("{} ({units} units)", usd_compact(value)),
+                    format!(
+                        "{} ({units} unit{})",
+                        usd_compact(value),
+                        if units == 1 { "" } else { "s" }
+                    ),
                     sizes,
                     anchor,
                 )?;
