@@ -35,6 +35,23 @@ pub fn plan(scenario: &Scenario) -> Vec<u32> {
         .collect()
 }
 
+/// The curve, sizing rules and break-even utilization of pool `pool_index`'s run.
+pub fn pool_report(scenario: &Scenario, pool_index: usize, run: PoolRun) -> PoolReport {
+    let pool = &scenario.pools[pool_index];
+    let curve = curve(&pool.name, &run);
+    let choices = choose(&run, &curve);
+    let sizing = sizing_rows(&choices, &curve, &run);
+    PoolReport {
+        pool_index,
+        name: pool.name.clone(),
+        break_even_utilization: break_even_utilization(scenario, pool),
+        run,
+        curve,
+        choices,
+        sizing,
+    }
+}
+
 /// Simulates every pool of `scenario` for k = 0..=`max_units[pool]` (in the current rayon
 /// thread pool).
 pub fn analyse(scenario: &Scenario, max_units: &[u32], progress: &(dyn Fn() + Sync)) -> RunReport {
@@ -44,19 +61,12 @@ pub fn analyse(scenario: &Scenario, max_units: &[u32], progress: &(dyn Fn() + Sy
         .zip(max_units)
         .enumerate()
         .map(|(pool_index, (pool, &max_units))| {
-            let run = run_pool(scenario, pool, scenario.trials, max_units, progress);
-            let curve = curve(&pool.name, &run);
-            let choices = choose(&run, &curve);
-            let sizing = sizing_rows(&choices, &curve);
-            PoolReport {
+            let trials = 0..u64::from(scenario.trials);
+            pool_report(
+                scenario,
                 pool_index,
-                name: pool.name.clone(),
-                break_even_utilization: break_even_utilization(scenario, pool),
-                run,
-                curve,
-                choices,
-                sizing,
-            }
+                run_pool(scenario, pool, trials, max_units, progress),
+            )
         })
         .collect();
     RunReport {

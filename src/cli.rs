@@ -31,6 +31,12 @@ pub enum Command {
     /// Fit on the first days of a history, predict the following days, and print how often the
     /// realized cost falls inside the predicted P10–P90.
     Backtest(BacktestArgs),
+    /// Compare commitment terms and policies over the longest term: cost distribution, regret,
+    /// stranding after a model switch (writes terms.csv and charts).
+    Terms(TermsArgs),
+    /// Tornado: which inputs move the min-mean k and its P50 savings most (writes
+    /// sensitivity.csv and charts).
+    Sensitivity(SensitivityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +75,62 @@ pub struct RunArgs {
     /// Chart height in pixels.
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(240..=8000))]
     pub height: u32,
+    /// Keep adding trials, in batches of --trials, until the 95% interval of the P50 total at
+    /// each pool's min-mean k is within ± this share of it (e.g. 0.5% or 0.005).
+    #[arg(long, value_name = "SHARE", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+}
+
+/// Options shared by `terms` and `sensitivity`.
+#[derive(Debug, Args)]
+pub struct RiskOutputArgs {
+    /// Output folder [default: output/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Master random seed (overrides the scenario).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results are identical for any count.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Chart format written next to the CSV.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub charts: ChartFormat,
+    /// Chart width in pixels.
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(320..=8000))]
+    pub width: u32,
+    /// Chart height in pixels.
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(240..=8000))]
+    pub height: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct TermsArgs {
+    /// Scenario file (TOML); its [risk] section configures the comparison. Without one, the
+    /// built-in default scenario.
+    pub scenario: Option<PathBuf>,
+    /// Trials [default: the scenario's [risk] trials, 200].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub trials: Option<u32>,
+    /// Also report fixed fleets of these unit counts on every term (e.g. 4,6).
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub units: Vec<u32>,
+    #[command(flatten)]
+    pub output: RiskOutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML). Without one, the built-in default scenario.
+    pub scenario: Option<PathBuf>,
+    /// Trials of each of the 15 runs [default: the scenario's, at most 500].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub trials: Option<u32>,
+    #[command(flatten)]
+    pub output: RiskOutputArgs,
 }
 
 /// Chart output format.
@@ -188,6 +250,26 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `0.5%` or `0.005`: a share strictly between 0 and 1.
+fn parse_precision(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let (number, scale) = match trimmed.strip_suffix('%') {
+        Some(n) => (n.trim(), 100.0),
+        None => (trimmed, 1.0),
+    };
+    let value = number
+        .parse::<f64>()
+        .map_err(|_| format!("expected a share such as 0.5% or 0.005, got '{text}'"))?
+        / scale;
+    if value.is_finite() && value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "expected a share above 0% and below 100%, got '{text}'"
+        ))
+    }
 }
 
 fn parse_memory_size(text: &str) -> Result<u64, String> {

@@ -15,6 +15,7 @@ pub mod numerics;
 pub mod output;
 pub mod ratecard;
 pub mod report;
+pub mod risk;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
@@ -50,5 +51,7 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<()> {
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Fit(args) => commands::fit::run(args),
         cli::Command::Backtest(args) => commands::backtest::run(args),
+        cli::Command::Terms(args) => commands::terms::run(args),
+        cli::Command::Sensitivity(args) => commands::sensitivity::run(args),
     }
 }

@@ -82,17 +82,18 @@ pub fn sweep_end(scenario: &Scenario, pool: &Pool, trials: u32) -> u32 {
     })
 }
 
-/// Runs `trials` trials of `pool` for k = 0..=max_units, calling `progress` once per finished
+/// Runs trials `trials` (a range of trial indices, so that batches can be appended
+/// deterministically) of `pool` for k = 0..=max_units, calling `progress` once per finished
 /// trial.
 pub fn run_pool(
     scenario: &Scenario,
     pool: &Pool,
-    trials: u32,
+    trials: std::ops::Range<u64>,
     max_units: u32,
     progress: &(dyn Fn() + Sync),
 ) -> PoolRun {
     let levels: Vec<u32> = (0..=max_units).collect();
-    let outcomes = (0..u64::from(trials))
+    let outcomes = trials
         .into_par_iter()
         .map(|t| {
             let hours = pool_hours(scenario, pool, t);

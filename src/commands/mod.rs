@@ -6,6 +6,8 @@ pub mod fit;
 pub mod rates;
 pub mod replay;
 pub mod run;
+pub mod sensitivity;
+pub mod terms;
 pub mod validate;
 
 use std::io::Write;
@@ -17,6 +19,34 @@ use crate::scenario::Scenario;
 /// Reads a scenario file against the shipped rate card.
 pub fn load_scenario(path: &Path) -> anyhow::Result<Scenario> {
     Ok(Scenario::read(path, &RateCard::shipped())?)
+}
+
+/// The scenario of a risk command: the file, or the built-in default, with `--seed` applied.
+pub fn risk_scenario(
+    path: Option<&Path>,
+    output: &crate::cli::RiskOutputArgs,
+) -> anyhow::Result<Scenario> {
+    let card = RateCard::shipped();
+    let mut scenario = match path {
+        Some(path) => Scenario::read(path, &card)?,
+        None => Scenario::builtin_default(&card)?,
+    };
+    if let Some(seed) = output.seed {
+        scenario.seed = seed;
+    }
+    if !output.quiet {
+        print_warnings(&scenario);
+    }
+    Ok(scenario)
+}
+
+/// A rayon pool of `threads` workers (all cores when None).
+pub fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
+    use anyhow::Context;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, |t| t as usize))
+        .build()
+        .context("cannot start worker threads")
 }
 
 /// Writes to stdout; a closed pipe (`ptsim … | head`) is not an error.

@@ -23,6 +23,7 @@ use crate::report::{
     csv::to_csv, manifest::manifest_json, markdown::report_md, summary_json::summary_json,
     table::summary,
 };
+use crate::risk::convergence::{PrecisionOutcome, analyse_to_precision};
 use crate::scenario::Scenario;
 
 /// Trial-pools below which no progress bar is shown.
@@ -67,7 +68,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     check_memory(&scenario, &smallest, thread_count, limit)?;
 
     let total = u64::from(scenario.trials) * scenario.pools.len() as u64;
-    let bar = if args.quiet || total < PROGRESS_THRESHOLD {
+    // With --precision the number of trials is not known in advance: no bar.
+    let bar = if args.quiet || total < PROGRESS_THRESHOLD || args.precision.is_some() {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -88,18 +90,40 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let json = args.json.then(|| out_dir.display().to_string());
     let (sender, receiver) = mpsc::channel();
     let worker_bar = bar.clone();
+    let precision = args.precision;
     std::thread::Builder::new()
         .name("ptsim-run".to_string())
         .spawn(move || {
             let result = threads.install(|| {
                 let max_units = plan(&scenario);
                 check_memory(&scenario, &max_units, thread_count, limit)?;
-                let report = analyse(&scenario, &max_units, &|| worker_bar.inc(1));
+                let progress = || worker_bar.inc(1);
+                let (report, reached) = match precision {
+                    None => (analyse(&scenario, &max_units, &progress), None),
+                    Some(target) => {
+                        let fits = |trials: u32| {
+                            let larger = Scenario {
+                                trials,
+                                ..scenario.clone()
+                            };
+                            check_memory(&larger, &max_units, thread_count, limit).is_ok()
+                        };
+                        let (report, outcome) =
+                            analyse_to_precision(&scenario, &max_units, target, &fits, &progress);
+                        (report, Some(outcome))
+                    }
+                };
                 check_finite(&report)?;
                 let files = output_files(&report, &charts)?;
                 let text = match &json {
                     Some(out) => summary_json(&report, out)?,
-                    None => summary(&report),
+                    None => {
+                        let mut text = summary(&report);
+                        if let Some(outcome) = &reached {
+                            text.push_str(&precision_line(outcome));
+                        }
+                        text
+                    }
                 };
                 anyhow::Ok((files, text))
             });
@@ -139,6 +163,23 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         super::print_stdout(&text)?;
     }
     Ok(())
+}
+
+/// What `--precision` reached, for the summary.
+fn precision_line(outcome: &PrecisionOutcome) -> String {
+    let how = if outcome.met {
+        "reached"
+    } else {
+        "NOT reached (stopped by the memory limit or the trial cap)"
+    };
+    format!(
+        "\nprecision: the 95% interval of the P50 total at the min-mean k is within ±{} of it \
+         (target ±{}, {how}) after {} trials in {} batch(es)\n",
+        crate::report::format::percent_fine(outcome.reached),
+        crate::report::format::percent_fine(outcome.target),
+        crate::report::format::grouped(u64::from(outcome.trials)),
+        outcome.batches
+    )
 }
 
 /// Refuses (exit code 2) a run whose estimated memory exceeds the limit.

@@ -74,6 +74,9 @@ pub struct CapacityProduct {
     pub mode: CapacityMode,
     pub no_commit: Option<f64>,
     pub one_month: Option<f64>,
+    /// Three-month term (the Reserved tier's longer term).
+    #[serde(default)]
+    pub three_month: Option<f64>,
     pub six_month: Option<f64>,
     pub one_year: Option<f64>,
     pub source: String,
@@ -85,6 +88,7 @@ impl CapacityProduct {
         match term {
             Term::NoCommit => self.no_commit,
             Term::OneMonth => self.one_month,
+            Term::ThreeMonth => self.three_month,
             Term::SixMonth => self.six_month,
             Term::OneYear => self.one_year,
         }
@@ -109,19 +113,23 @@ impl Product {
 }
 
 /// Commitment term.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Term {
     NoCommit,
     OneMonth,
     SixMonth,
     OneYear,
+    /// Three months: offered by the Reserved tier (with one month).
+    ThreeMonth,
 }
 
 impl Term {
-    pub const ALL: [Term; 4] = [
+    /// Every term, shortest first.
+    pub const ALL: [Term; 5] = [
         Term::NoCommit,
         Term::OneMonth,
+        Term::ThreeMonth,
         Term::SixMonth,
         Term::OneYear,
     ];
@@ -130,8 +138,35 @@ impl Term {
         match self {
             Term::NoCommit => "no_commit",
             Term::OneMonth => "one_month",
+            Term::ThreeMonth => "three_month",
             Term::SixMonth => "six_month",
             Term::OneYear => "one_year",
+        }
+    }
+
+    /// Hours one commitment lasts (730 a month); None for no commitment (billed by the hour,
+    /// stopped at will).
+    pub fn hours(self) -> Option<usize> {
+        match self {
+            Term::NoCommit => None,
+            Term::OneMonth => Some(730),
+            Term::ThreeMonth => Some(3 * 730),
+            Term::SixMonth => Some(6 * 730),
+            Term::OneYear => Some(12 * 730),
+        }
+    }
+
+    /// The terms a capacity product is sold on (issue 5): model units on no-commit, one-month,
+    /// six-month and one-year terms; the Reserved tier on one and three months.
+    pub fn offered_by(product: Product) -> &'static [Term] {
+        match product {
+            Product::ModelUnit => &[
+                Term::NoCommit,
+                Term::OneMonth,
+                Term::SixMonth,
+                Term::OneYear,
+            ],
+            Product::ReservedTier => &[Term::OneMonth, Term::ThreeMonth],
         }
     }
 }

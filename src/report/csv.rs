@@ -59,10 +59,14 @@ mod tests {
                 savings_p50: 0.0,
                 prob_beats_on_demand: 0.0,
                 utilization_mean: 0.0,
+                mean_se: 0.0,
+                p50_se: 0.0,
+                p50_ci95_low: 1.0,
+                p50_ci95_high: 1.0,
             }])
             .unwrap(),
         )
         .unwrap();
-        insta::assert_snapshot!(sizing.lines().next().unwrap(), @"pool,rule,units,mean,p50,p90,cvar95,savings_p50,prob_beats_on_demand,utilization_mean");
+        insta::assert_snapshot!(sizing.lines().next().unwrap(), @"pool,rule,units,mean,p50,p90,cvar95,savings_p50,prob_beats_on_demand,utilization_mean,mean_se,p50_se,p50_ci95_low,p50_ci95_high");
     }
 }

@@ -51,6 +51,15 @@ pub fn percent(value: f64) -> String {
     }
 }
 
+/// `0.42%`: a small share with two decimals (precision targets).
+pub fn percent_fine(value: f64) -> String {
+    if value.is_finite() {
+        format!("{:.2}%", 100.0 * value)
+    } else {
+        "n/a".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,5 +7,6 @@ pub mod format;
 pub mod manifest;
 pub mod markdown;
 pub mod replay;
+pub mod risk;
 pub mod summary_json;
 pub mod table;

@@ -63,6 +63,18 @@ pub fn summary(report: &RunReport) -> String {
                 percent(row.utilization_mean)
             );
         }
+        if let Some(row) = p.sizing.iter().find(|r| r.rule == "min_mean") {
+            let _ = writeln!(
+                out,
+                "  Monte Carlo error at min_mean ({} units, {} trials): mean ± {} (1 s.e.), P50 \
+                 95% interval {} to {}",
+                row.units,
+                super::format::grouped(u64::from(scenario.trials)),
+                usd(row.mean_se),
+                usd(row.p50_ci95_low),
+                usd(row.p50_ci95_high)
+            );
+        }
         if p.choices.iter().any(|c| c.capped) {
             let _ = writeln!(
                 out,

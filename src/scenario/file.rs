@@ -28,6 +28,44 @@ pub struct ScenarioFile {
     pub pools: Vec<PoolFile>,
     #[serde(default)]
     pub workloads: Vec<WorkloadFile>,
+    /// Commitment-risk settings for `ptsim terms` (issue 5).
+    pub risk: Option<RiskFile>,
+}
+
+/// `[risk]`: how `ptsim terms` compares terms and policies.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskFile {
+    pub terms: Option<Spanned<Vec<Term>>>,
+    pub switch_probability_per_month: Option<Share>,
+    pub share_after_switch: Option<Share>,
+    pub trials: Option<Spanned<u32>>,
+    pub rolling_wait_months: Option<Spanned<u32>>,
+}
+
+/// `[pools.term_prices]`: USD per unit-hour of terms other than the pool's own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermPrices {
+    pub no_commit: Option<HourlyUnitPrice>,
+    pub one_month: Option<HourlyUnitPrice>,
+    pub three_month: Option<HourlyUnitPrice>,
+    pub six_month: Option<HourlyUnitPrice>,
+    pub one_year: Option<HourlyUnitPrice>,
+}
+
+impl TermPrices {
+    /// The price given for `term`, if any.
+    pub fn get(&self, term: Term) -> Option<f64> {
+        match term {
+            Term::NoCommit => self.no_commit,
+            Term::OneMonth => self.one_month,
+            Term::ThreeMonth => self.three_month,
+            Term::SixMonth => self.six_month,
+            Term::OneYear => self.one_year,
+        }
+        .map(|p| p.0)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +81,7 @@ pub struct PoolFile {
     pub on_demand_quota_tokens_per_minute: Option<Quota>,
     pub prices: Option<PriceOverrides>,
     pub capacity: Option<CapacityOverrides>,
+    pub term_prices: Option<TermPrices>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -81,6 +81,42 @@ pub struct Scenario {
     /// Things worth telling the user that are not errors (e.g. trace rows outside the horizon).
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// `[risk]`: settings of `ptsim terms` (issue 5).
+    pub risk: RiskSettings,
+}
+
+/// How `ptsim terms` compares commitment terms and policies (`[risk]`, README "Commitment risk").
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskSettings {
+    /// Terms compared; None: every term the pool's product is sold on with a known price.
+    pub terms: Option<Vec<Term>>,
+    /// Chance, each month, that the pool's traffic moves to another model.
+    pub switch_probability_per_month: f64,
+    /// Share of the traffic that stays after a switch.
+    pub share_after_switch: f64,
+    /// Trials of `ptsim terms` unless `--trials` says otherwise.
+    pub trials: u32,
+    /// Months the rolling policy measures (all on-demand) before it first buys units.
+    pub rolling_wait_months: u32,
+}
+
+impl Default for RiskSettings {
+    fn default() -> Self {
+        RiskSettings {
+            terms: None,
+            switch_probability_per_month: 0.0,
+            share_after_switch: 0.0,
+            trials: 200,
+            rolling_wait_months: 3,
+        }
+    }
+}
+
+/// A term's price for one pool.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct TermPrice {
+    pub term: Term,
+    pub usd_per_unit_hour: f64,
 }
 
 /// One model's capacity pool and the workloads that share it.
@@ -95,6 +131,9 @@ pub struct Pool {
     /// Capacity, prices and per-workload cost settings (workload order as in `workloads`).
     pub model: PoolModel,
     pub workloads: Vec<Workload>,
+    /// Every term of the product with a known price (rate card, `[pools.term_prices]`, and the
+    /// pool's own `unit_per_hour`/`unit_per_month`), shortest first.
+    pub term_prices: Vec<TermPrice>,
 }
 
 /// One application's traffic on the pool's model.

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::file::{ParametricFile, PoolFile, ScenarioFile};
+use super::file::{ParametricFile, PoolFile, PriceOverrides, RiskFile, ScenarioFile, TermPrices};
 use super::values::{MAX_TOKENS_PER_HOUR, MAX_WEIGHT, show, subnormal_note};
-use super::{Pool, Scenario, ScenarioError, Workload};
+use super::{Pool, RiskSettings, Scenario, ScenarioError, TermPrice, Workload};
 use crate::cost::{Capacity, PoolModel, PoolPrices, WorkloadCost};
-use crate::ratecard::{Product, RateCard};
+use crate::ratecard::{CapacityProduct, Product, RateCard, Term};
 use crate::traffic::profiles::{normalise, preset, preset_names};
 use crate::traffic::time::{DEFAULT_START_EPOCH_HOUR, format_epoch_hour, parse_epoch_hour};
 use crate::traffic::{Bursts, HourlyTrace, Noise, Parametric, TrafficSource};
@@ -467,6 +467,7 @@ pub fn resolve(
         }
     }
 
+    let risk = resolve_risk(&loc, file.risk.as_ref(), &pools)?;
     let edp_discount = file.edp_discount.map_or(0.0, |d| d.0);
     for pool in &mut pools {
         pool.model.discount = edp_discount;
@@ -484,7 +485,74 @@ pub fn resolve(
         source: label.to_string(),
         rate_card_date: card.date.clone(),
         warnings,
+        risk,
     })
+}
+
+/// Longest wait before the rolling policy buys: ten years of months.
+const MAX_ROLLING_WAIT_MONTHS: u32 = 120;
+
+/// `[risk]` with its defaults; every pool must be sold on at least one of the listed terms.
+fn resolve_risk(
+    loc: &Locator,
+    risk: Option<&RiskFile>,
+    pools: &[Pool],
+) -> Result<RiskSettings, ScenarioError> {
+    let mut settings = RiskSettings::default();
+    let Some(r) = risk else {
+        return Ok(settings);
+    };
+    if let Some(terms) = &r.terms {
+        let list = terms.get_ref();
+        if list.is_empty() {
+            return Err(loc.spanned(terms, "risk.terms", "expected at least one term"));
+        }
+        for pool in pools {
+            if !pool.term_prices.iter().any(|t| list.contains(&t.term)) {
+                let priced: Vec<&str> = pool.term_prices.iter().map(|t| t.term.as_str()).collect();
+                return Err(loc.spanned(
+                    terms,
+                    "risk.terms",
+                    format!(
+                        "pool '{}' has a price for none of these terms; it has: {}",
+                        pool.name,
+                        priced.join(", ")
+                    ),
+                ));
+            }
+        }
+        settings.terms = Some(list.clone());
+    }
+    if let Some(p) = r.switch_probability_per_month {
+        settings.switch_probability_per_month = p.0;
+    }
+    if let Some(s) = r.share_after_switch {
+        settings.share_after_switch = s.0;
+    }
+    if let Some(t) = &r.trials {
+        if *t.get_ref() == 0 || *t.get_ref() > MAX_TRIALS {
+            return Err(loc.spanned(
+                t,
+                "risk.trials",
+                format!("expected 1 to {MAX_TRIALS} trials, got {}", t.get_ref()),
+            ));
+        }
+        settings.trials = *t.get_ref();
+    }
+    if let Some(w) = &r.rolling_wait_months {
+        if *w.get_ref() > MAX_ROLLING_WAIT_MONTHS {
+            return Err(loc.spanned(
+                w,
+                "risk.rolling_wait_months",
+                format!(
+                    "expected 0 to {MAX_ROLLING_WAIT_MONTHS} months, got {}",
+                    w.get_ref()
+                ),
+            ));
+        }
+        settings.rolling_wait_months = *w.get_ref();
+    }
+    Ok(settings)
 }
 
 fn resolve_pool(
@@ -503,7 +571,7 @@ fn resolve_pool(
         )
     })?;
     let product = p.product.unwrap_or(Product::ModelUnit);
-    let term = p.term.unwrap_or(crate::ratecard::Term::OneMonth);
+    let term = p.term.unwrap_or(Term::OneMonth);
     let card_product = rates.product(product);
     let prices = p.prices.as_ref();
     let capacity = p.capacity.as_ref();
@@ -541,19 +609,23 @@ fn resolve_pool(
         .or(card_product.map(|c| c.mode))
         .ok_or_else(|| missing("capacity mode", "[pools.capacity] mode"))?;
 
-    let unit_per_hour = prices
-        .and_then(|o| {
-            o.unit_per_hour
-                .map(|v| v.0)
-                .or(o.unit_per_month.map(|v| v.0 / HOURS_PER_MONTH))
+    let price_of = |t: Term| unit_price(card_product, prices, p.term_prices.as_ref(), term, t);
+    let unit_per_hour = price_of(term).ok_or_else(|| {
+        missing(
+            &format!("{} price", term.as_str()),
+            "[pools.prices] unit_per_hour or pick another term",
+        )
+    })?;
+    let term_prices = Term::ALL
+        .iter()
+        .filter(|t| Term::offered_by(product).contains(t) || **t == term)
+        .filter_map(|&t| {
+            price_of(t).map(|usd_per_unit_hour| TermPrice {
+                term: t,
+                usd_per_unit_hour,
+            })
         })
-        .or_else(|| card_product.and_then(|c| c.hourly_price(term)))
-        .ok_or_else(|| {
-            missing(
-                &format!("{} price", term.as_str()),
-                "[pools.prices] unit_per_hour or pick another term",
-            )
-        })?;
+        .collect();
 
     let pick = |over: Option<f64>, card_value: f64| over.unwrap_or(card_value);
     let input = pick(
@@ -633,7 +705,27 @@ fn resolve_pool(
             discount: 0.0,
         },
         workloads: Vec::new(),
+        term_prices,
     })
+}
+
+/// USD per unit-hour of `term` for a pool on `pool_term`: the pool's `unit_per_hour` (or
+/// `unit_per_month` / 730) prices its own term; `[pools.term_prices]` any term; the rate card
+/// the rest. None when nothing prices it.
+fn unit_price(
+    card: Option<&CapacityProduct>,
+    prices: Option<&PriceOverrides>,
+    term_prices: Option<&TermPrices>,
+    pool_term: Term,
+    term: Term,
+) -> Option<f64> {
+    let own = prices.filter(|_| term == pool_term).and_then(|o| {
+        o.unit_per_hour
+            .map(|v| v.0)
+            .or(o.unit_per_month.map(|v| v.0 / HOURS_PER_MONTH))
+    });
+    own.or_else(|| term_prices.and_then(|t| t.get(term)))
+        .or_else(|| card.and_then(|c| c.hourly_price(term)))
 }
 
 fn resolve_parametric(

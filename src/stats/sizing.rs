@@ -70,6 +70,12 @@ pub struct SizingRow {
     pub savings_p50: f64,
     pub prob_beats_on_demand: f64,
     pub utilization_mean: f64,
+    /// Monte Carlo standard error of `mean` (issue 5; columns appended after the SPEC's).
+    pub mean_se: f64,
+    /// Monte Carlo standard error of `p50`, from its order-statistic 95% interval.
+    pub p50_se: f64,
+    pub p50_ci95_low: f64,
+    pub p50_ci95_high: f64,
 }
 
 /// A rule's choice before it is looked up on the curve.
@@ -127,12 +133,13 @@ pub fn choose(run: &PoolRun, curve: &[CurveRow]) -> Vec<Choice> {
         .collect()
 }
 
-/// The `sizing.csv` rows of one pool.
-pub fn sizing_rows(choices: &[Choice], curve: &[CurveRow]) -> Vec<SizingRow> {
+/// The `sizing.csv` rows of one pool, with the Monte Carlo error of each rule's k.
+pub fn sizing_rows(choices: &[Choice], curve: &[CurveRow], run: &PoolRun) -> Vec<SizingRow> {
     choices
         .iter()
         .map(|c| {
             let row = &curve[c.units as usize];
+            let (error, _) = super::convergence::error_at(run, c.units);
             SizingRow {
                 pool: row.pool.clone(),
                 rule: c.rule.as_str(),
@@ -144,6 +151,10 @@ pub fn sizing_rows(choices: &[Choice], curve: &[CurveRow]) -> Vec<SizingRow> {
                 savings_p50: row.savings_p50,
                 prob_beats_on_demand: row.prob_beats_on_demand,
                 utilization_mean: row.utilization_mean,
+                mean_se: error.mean_se,
+                p50_se: error.p50_se,
+                p50_ci95_low: error.p50_ci95_low,
+                p50_ci95_high: error.p50_ci95_high,
             }
         })
         .collect()

@@ -8,4 +8,5 @@ mod fuzz;
 mod hardening;
 mod oracles;
 mod replay_oracle;
+mod risk;
 mod run;

@@ -11,9 +11,10 @@ mod glyphs;
 mod layout;
 mod load;
 pub mod qq;
+pub mod risk;
 mod rules;
 mod savings;
-mod style;
+pub mod style;
 mod traffic;
 mod units;
 
@@ -187,6 +188,24 @@ pub fn render_charts(
 
 /// One chart as the bytes of a PNG or SVG file.
 pub fn render(kind: ChartKind, ctx: &Context, options: &ChartOptions) -> anyhow::Result<Vec<u8>> {
+    struct Run<'a, 'b>(ChartKind, &'a Context<'b>);
+    impl Drawing for Run<'_, '_> {
+        fn draw<DB: Backend>(&self, root: &Area<DB>) -> anyhow::Result<()> {
+            self.0.draw(root, self.1)
+        }
+    }
+    render_drawing(&Run(kind, ctx), options)
+}
+
+/// A chart that can draw itself on any plotters backend (the charts of other commands use
+/// `render_drawing` with the same frame, fonts and encoders as `run`'s).
+pub trait Drawing {
+    fn draw<DB: Backend>(&self, root: &Area<DB>) -> anyhow::Result<()>;
+}
+
+/// A drawing as the bytes of a PNG or SVG file.
+pub fn render_drawing(drawing: &impl Drawing, options: &ChartOptions) -> anyhow::Result<Vec<u8>> {
+    style::register_fonts()?;
     let (width, height) = (options.width, options.height);
     match options.format {
         ChartFormat::Png => {
@@ -194,7 +213,7 @@ pub fn render(kind: ChartKind, ctx: &Context, options: &ChartOptions) -> anyhow:
             {
                 let bitmap = BitMapBackend::with_buffer(&mut rgb, (width, height));
                 let root = glyphs::Typeset::new(bitmap).into_drawing_area();
-                kind.draw(&root, ctx)?;
+                drawing.draw(&root)?;
                 root.present()?;
             }
             encode_png(&rgb, width, height)
@@ -203,12 +222,21 @@ pub fn render(kind: ChartKind, ctx: &Context, options: &ChartOptions) -> anyhow:
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-                kind.draw(&root, ctx)?;
+                drawing.draw(&root)?;
                 root.present()?;
             }
             Ok(svg.into_bytes())
         }
-        ChartFormat::None => anyhow::bail!("no chart format to render {}", kind.stem()),
+        ChartFormat::None => anyhow::bail!("no chart format to render"),
+    }
+}
+
+/// The file extension of a chart format, None for no charts.
+pub fn extension(format: ChartFormat) -> Option<&'static str> {
+    match format {
+        ChartFormat::None => None,
+        ChartFormat::Png => Some("png"),
+        ChartFormat::Svg => Some("svg"),
     }
 }
 

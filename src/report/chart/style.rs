@@ -120,10 +120,11 @@ impl Sizes {
 }
 
 /// "one_month" as a reader says it.
-fn term_words(term: Term) -> &'static str {
+pub fn term_words(term: Term) -> &'static str {
     match term {
         Term::NoCommit => "no-commitment",
         Term::OneMonth => "1-month",
+        Term::ThreeMonth => "3-month",
         Term::SixMonth => "6-month",
         Term::OneYear => "1-year",
     }

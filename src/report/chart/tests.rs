@@ -124,3 +124,52 @@ fn no_charts_are_written_for_format_none() {
     let files = render_charts(report(), &options(ChartFormat::None, 1600, 900)).expect("none");
     assert!(files.is_empty());
 }
+
+/// The commitment-risk charts (issue 5) pass the same structural checks, at the default size
+/// and the smallest canvas.
+#[test]
+fn terms_regret_and_tornado_charts_decode_with_title_and_content() {
+    use crate::risk::analyse_terms;
+    use crate::risk::sensitivity::SensitivityRow;
+    let mut scenario = report().scenario.clone();
+    scenario.risk.switch_probability_per_month = 0.3;
+    scenario.risk.terms = Some(vec![
+        crate::ratecard::Term::OneMonth,
+        crate::ratecard::Term::ThreeMonth,
+    ]);
+    scenario.pools.truncate(1);
+    let terms = analyse_terms(&scenario, 8, &[]);
+    let rows: Vec<SensitivityRow> = [("a", 10.0, -5.0), ("b", 2.0, 3.0)]
+        .iter()
+        .map(|&(input, low, high)| SensitivityRow {
+            input: if input == "a" {
+                "unit_throughput_factor"
+            } else {
+                "noise_cv_factor"
+            },
+            low: 0.5,
+            high: 1.5,
+            metric_at_low: low,
+            metric_at_high: high,
+            swing: (high - low).abs(),
+            pool: scenario.pools[0].name.clone(),
+            metric_base: 1.0,
+            units_at_low: 1,
+            units_at_high: 2,
+            units_base: 1,
+        })
+        .collect();
+    for (w, h) in [(1600, 900), (320, 240)] {
+        let opts = options(ChartFormat::Png, w, h);
+        let mut files = super::risk::terms_charts(&terms, &opts).expect("terms charts");
+        files.extend(super::risk::tornado_charts(&scenario, 8, &rows, &opts).expect("tornado"));
+        assert_eq!(files.len(), 3);
+        for (name, bytes) in &files {
+            if w == 1600 {
+                check_png(name, bytes, w, h);
+            } else {
+                assert_eq!(decode(bytes).0, w, "{name}");
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `ptsim terms [SCENARIO]`: every term the pools' products are sold on, priced with every policy
+//! over the longest term (issue 5); writes `terms.csv` and the `terms_<pool>` and `regret_<pool>`
+//! charts as one atomic set, and prints the table.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use crate::UsageError;
+use crate::cli::TermsArgs;
+use crate::guard::find_non_finite;
+use crate::output::write_all_atomic;
+use crate::report::chart::ChartOptions;
+use crate::report::chart::risk::terms_charts;
+use crate::report::csv::to_csv;
+use crate::report::risk::terms_summary;
+use crate::risk::analyse_terms;
+
+pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
+    let out = &args.output;
+    let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
+    let trials = args.trials.unwrap_or(scenario.risk.trials);
+    let out_dir = out
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let charts = ChartOptions {
+        format: out.charts,
+        width: out.width,
+        height: out.height,
+    };
+    let (files, table) = super::thread_pool(out.threads)?.install(|| {
+        let report = analyse_terms(&scenario, trials, &args.units);
+        let rows: Vec<_> = report
+            .pools
+            .iter()
+            .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
+            .collect();
+        for row in &rows {
+            if let Some((column, value)) = find_non_finite(row) {
+                bail!(UsageError(format!(
+                    "{}: the simulation produced {value} for pool {} {} {} ({column}); the \
+                     scenario's magnitudes are too large to compute",
+                    scenario.source, row.pool, row.term, row.policy
+                )));
+            }
+        }
+        let mut files = vec![("terms.csv".to_string(), to_csv(&rows)?)];
+        files.extend(terms_charts(&report, &charts)?);
+        anyhow::Ok((files, terms_summary(&report)))
+    })?;
+    write_all_atomic(&out_dir, &files)?;
+    if !out.quiet {
+        super::print_stdout(&format!("{table}\nwrote {}\n", out_dir.display()))?;
+    }
+    Ok(())
+}
