@@ -107,6 +107,24 @@ pub struct RiskOutputArgs {
     pub height: u32,
 }
 
+impl RiskOutputArgs {
+    /// `--out`, or `output/<scenario name>`.
+    pub fn out_dir(&self, scenario_name: &str) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(scenario_name))
+    }
+
+    /// The chart options these flags ask for.
+    pub fn charts(&self) -> crate::report::chart::ChartOptions {
+        crate::report::chart::ChartOptions {
+            format: self.charts,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TermsArgs {
     /// Scenario file (TOML); its [risk] section configures the comparison. Without one, the

@@ -2,15 +2,12 @@
 //! value with the same seed, the scenario re-run, and the min-mean k and its P50 savings
 //! compared; writes `sensitivity.csv` and `tornado_<pool>` charts atomically.
 
-use std::path::PathBuf;
-
 use anyhow::bail;
 
 use crate::UsageError;
 use crate::cli::SensitivityArgs;
 use crate::guard::find_non_finite;
 use crate::output::write_all_atomic;
-use crate::report::chart::ChartOptions;
 use crate::report::chart::risk::tornado_charts;
 use crate::report::csv::to_csv;
 use crate::report::risk::sensitivity_summary;
@@ -26,15 +23,8 @@ pub fn run(args: &SensitivityArgs) -> anyhow::Result<()> {
     scenario.trials = args
         .trials
         .unwrap_or(scenario.trials.min(DEFAULT_MAX_TRIALS));
-    let out_dir = out
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
-    let charts = ChartOptions {
-        format: out.charts,
-        width: out.width,
-        height: out.height,
-    };
+    let out_dir = out.out_dir(&scenario.name);
+    let charts = out.charts();
     let runs = 1 + 2 * INPUTS.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let show = !out.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());

@@ -2,15 +2,12 @@
 //! over the longest term (issue 5); writes `terms.csv` and the `terms_<pool>` and `regret_<pool>`
 //! charts as one atomic set, and prints the table.
 
-use std::path::PathBuf;
-
 use anyhow::bail;
 
 use crate::UsageError;
 use crate::cli::TermsArgs;
 use crate::guard::find_non_finite;
 use crate::output::write_all_atomic;
-use crate::report::chart::ChartOptions;
 use crate::report::chart::risk::terms_charts;
 use crate::report::csv::to_csv;
 use crate::report::risk::terms_summary;
@@ -20,15 +17,8 @@ pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
     let out = &args.output;
     let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
     let trials = args.trials.unwrap_or(scenario.risk.trials);
-    let out_dir = out
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
-    let charts = ChartOptions {
-        format: out.charts,
-        width: out.width,
-        height: out.height,
-    };
+    let out_dir = out.out_dir(&scenario.name);
+    let charts = out.charts();
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
         let report = analyse_terms(&scenario, trials, &args.units);
         let rows: Vec<_> = report
