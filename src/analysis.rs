@@ -35,11 +35,18 @@ pub fn plan(scenario: &Scenario) -> Vec<u32> {
         .collect()
 }
 
+impl PoolReport {
+    /// The curve row at `units`, a count of the sweep.
+    pub fn row_at(&self, units: u32) -> &CurveRow {
+        &self.curve[self.run.index_of(units)]
+    }
+}
+
 /// The curve, sizing rules and break-even utilization of pool `pool_index`'s run.
 pub fn pool_report(scenario: &Scenario, pool_index: usize, run: PoolRun) -> PoolReport {
     let pool = &scenario.pools[pool_index];
     let curve = curve(&pool.name, &run);
-    let choices = choose(&run, &curve);
+    let choices = choose(&run, &curve, pool.steps);
     let sizing = sizing_rows(&choices, &curve, &run);
     PoolReport {
         pool_index,

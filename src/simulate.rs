@@ -26,11 +26,28 @@ pub struct TrialOutcome {
     pub by_units: Vec<UnitOutcome>,
 }
 
-/// A pool's whole run: trials in trial order.
+/// A pool's whole run: trials in trial order, each priced at every unit count of `units`.
 #[derive(Clone, Debug)]
 pub struct PoolRun {
+    /// The sweep's end (the last of `units`).
     pub max_units: u32,
+    /// The unit counts priced, ascending from 0: the legal counts of the pool's product
+    /// (`TrialOutcome::by_units[i]` is at `units[i]`).
+    pub units: Vec<u32>,
     pub trials: Vec<TrialOutcome>,
+}
+
+impl PoolRun {
+    /// The position of `units` in the sweep.
+    ///
+    /// # Panics
+    /// If `units` was not priced: callers ask only for counts taken from the sweep or checked
+    /// against it.
+    pub fn index_of(&self, units: u32) -> usize {
+        self.units
+            .binary_search(&units)
+            .unwrap_or_else(|_| panic!("{units} units are not in the sweep {:?}", self.units))
+    }
 }
 
 /// Builds the pool's hourly aggregate for one trial.
@@ -70,21 +87,21 @@ fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
 }
 
 /// The sweep end for `pool`: its `max_units`, or — when unset — where the sweep covers the peak
-/// hour of 95% of trials (`default_max_units`), found by a pass over the same traces the run
-/// will draw.
+/// hour of 95% of trials (`default_max_units`, rounded up to a count the product is sold in),
+/// found by a pass over the same traces the run will draw.
 pub fn sweep_end(scenario: &Scenario, pool: &Pool, trials: u32) -> u32 {
     pool.max_units.unwrap_or_else(|| {
         let peaks: Vec<f64> = (0..u64::from(trials))
             .into_par_iter()
             .map(|t| summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all)
             .collect();
-        default_max_units(&peaks)
+        pool.steps.round_up(default_max_units(&peaks))
     })
 }
 
 /// Runs trials `trials` (a range of trial indices, so that batches can be appended
-/// deterministically) of `pool` for k = 0..=max_units, calling `progress` once per finished
-/// trial.
+/// deterministically) of `pool` for the legal unit counts 0..=max_units, calling `progress` once
+/// per finished trial.
 pub fn run_pool(
     scenario: &Scenario,
     pool: &Pool,
@@ -92,7 +109,7 @@ pub fn run_pool(
     max_units: u32,
     progress: &(dyn Fn() + Sync),
 ) -> PoolRun {
-    let levels: Vec<u32> = (0..=max_units).collect();
+    let levels = pool.steps.counts_to(max_units);
     let outcomes = trials
         .into_par_iter()
         .map(|t| {
@@ -107,6 +124,7 @@ pub fn run_pool(
         .collect();
     PoolRun {
         max_units,
+        units: levels,
         trials: outcomes,
     }
 }

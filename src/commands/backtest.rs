@@ -205,7 +205,7 @@ fn unit_levels(
         .fold(0.0, f64::max);
     let mut levels = vec![("0 units".to_string(), 0)];
     for share in PEAK_SHARES {
-        let k = ((share * peak).ceil() as u32).max(1);
+        let k = choice.steps.round_up(((share * peak).ceil() as u32).max(1));
         levels.push((format!("{:.0}% of peak", 100.0 * share), k));
     }
     levels

@@ -14,30 +14,29 @@ use crate::cost::Capacity;
 use crate::fit::check::{self, QqPoint, QuantileRow};
 use crate::fit::{Fit, fit_history, writer};
 use crate::history::{self, HourlySeries, model_id};
-use crate::ratecard::{Product, RateCard, Term};
+use crate::ratecard::{Product, RateCard, Term, UnitSteps};
 use crate::report::chart::qq::{QqChart, render_qq_png};
 use crate::report::format::grouped;
 use crate::traffic::Noise;
 
-/// The capacity product a fitted scenario buys: model units where the card has them, else the
-/// Reserved tier; the one-month term where priced, else the first priced term.
+/// The capacity product a fitted scenario buys: the card's first (model units, else the Reserved
+/// tier, else Azure PTUs); the one-month term where priced, else the first priced term.
 pub struct PoolChoice {
     pub product: Product,
     pub term: Term,
     pub capacity: Capacity,
+    pub steps: UnitSteps,
 }
 
 impl PoolChoice {
     /// The choice for rate-card model `key`, or a usage error when it has no capacity product.
     pub fn for_model(card: &RateCard, key: &str) -> anyhow::Result<Self> {
         let rates = &card.models[key];
-        for product in [Product::ModelUnit, Product::ReservedTier] {
-            let Some(p) = rates.product(product) else {
-                continue;
-            };
+        for (product, p) in rates.products() {
             let terms = [
                 Term::OneMonth,
                 Term::NoCommit,
+                Term::ThreeMonth,
                 Term::SixMonth,
                 Term::OneYear,
             ];
@@ -50,6 +49,7 @@ impl PoolChoice {
                         output_tokens_per_hour: 60.0 * p.output_tokens_per_minute,
                         mode: p.mode,
                     },
+                    steps: p.steps(),
                 });
             }
         }

@@ -49,6 +49,24 @@ pub fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
         .context("cannot start worker threads")
 }
 
+/// Refuses `--units` counts some pool's product is not sold in (Azure global PTUs: 15, 20, 25 …),
+/// naming the nearest counts it is sold in.
+pub fn check_unit_counts(scenario: &Scenario, units: &[u32]) -> anyhow::Result<()> {
+    for pool in &scenario.pools {
+        if let Some(&k) = units.iter().find(|&&k| !pool.steps.is_legal(k)) {
+            anyhow::bail!(crate::UsageError(format!(
+                "--units {k}: pool {} buys {} {}, so {k} cannot be bought; try {} or {}",
+                pool.name,
+                pool.product.as_str(),
+                pool.steps.describe(),
+                pool.steps.round_down(k),
+                pool.steps.round_up(k)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes to stdout; a closed pipe (`ptsim … | head`) is not an error.
 pub fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -22,6 +22,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             )));
         }
     }
+    super::check_unit_counts(&scenario, &args.units)?;
     super::print_warnings(&scenario);
     let pools: Vec<ReplayPool> = scenario
         .pools

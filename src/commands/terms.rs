@@ -16,6 +16,7 @@ use crate::risk::analyse_terms;
 pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
     let out = &args.output;
     let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
+    super::check_unit_counts(&scenario, &args.units)?;
     let trials = args.trials.unwrap_or(scenario.risk.trials);
     let out_dir = out.out_dir(&scenario.name);
     let charts = out.charts();

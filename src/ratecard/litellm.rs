@@ -169,6 +169,7 @@ fn model_rates(
         source: format!("LiteLLM entry '{id}': {}", notes.join("; ")),
         model_unit: carried.and_then(|m| m.model_unit.clone()),
         reserved_tier: carried.and_then(|m| m.reserved_tier.clone()),
+        azure_ptu: None,
     }
 }
 

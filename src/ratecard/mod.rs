@@ -2,6 +2,9 @@
 //! per model, each number with its source. The shipped card is `rates.toml`, embedded.
 
 pub mod litellm;
+pub mod steps;
+
+pub use steps::UnitSteps;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +44,9 @@ pub struct ModelRates {
     pub source: String,
     pub model_unit: Option<CapacityProduct>,
     pub reserved_tier: Option<CapacityProduct>,
+    /// Azure OpenAI provisioned throughput units (global deployment).
+    #[serde(default)]
+    pub azure_ptu: Option<CapacityProduct>,
 }
 
 impl ModelRates {
@@ -61,7 +67,15 @@ impl ModelRates {
         match product {
             Product::ModelUnit => self.model_unit.as_ref(),
             Product::ReservedTier => self.reserved_tier.as_ref(),
+            Product::AzurePtu => self.azure_ptu.as_ref(),
         }
+    }
+
+    /// The capacity products the card has for this model, in `Product::ALL` order.
+    pub fn products(&self) -> impl Iterator<Item = (Product, &CapacityProduct)> {
+        Product::ALL
+            .into_iter()
+            .filter_map(|p| self.product(p).map(|c| (p, c)))
     }
 }
 
@@ -79,12 +93,67 @@ pub struct CapacityProduct {
     pub three_month: Option<f64>,
     pub six_month: Option<f64>,
     pub one_year: Option<f64>,
+    /// Reserved tier: USD per month per 1,000 tokens-per-minute of input and of output, by term.
+    /// A unit's price then follows its size: (input TPM / 1000 × input + output TPM / 1000 ×
+    /// output) / 730 per hour, so a scenario that resizes the block reprices it.
+    #[serde(default)]
+    pub per_1k_tpm_month: Option<TpmPrices>,
+    /// Smallest purchase above zero [default 1] (Azure global PTUs: 15).
+    #[serde(default)]
+    pub min_units: Option<u32>,
+    /// Step above the minimum [default 1] (Azure global PTUs: 5).
+    #[serde(default)]
+    pub unit_increment: Option<u32>,
     pub source: String,
 }
 
+/// Reserved-tier prices per 1,000 tokens-per-minute per month, for the terms it is sold on.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TpmPrices {
+    pub one_month: Option<TpmPrice>,
+    pub three_month: Option<TpmPrice>,
+}
+
+/// USD per month for 1,000 input and 1,000 output tokens-per-minute.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TpmPrice {
+    pub input: f64,
+    pub output: f64,
+}
+
+impl TpmPrices {
+    fn get(&self, term: Term) -> Option<TpmPrice> {
+        match term {
+            Term::OneMonth => self.one_month,
+            Term::ThreeMonth => self.three_month,
+            _ => None,
+        }
+    }
+}
+
+/// Hours in a month (SPEC §3: monthly prices become hourly by / 730).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
 impl CapacityProduct {
-    /// USD per unit-hour on `term`, if offered.
+    /// USD per unit-hour on `term` for a unit of the card's size, if offered.
     pub fn hourly_price(&self, term: Term) -> Option<f64> {
+        self.hourly_price_at(
+            term,
+            self.input_tokens_per_minute,
+            self.output_tokens_per_minute,
+        )
+    }
+
+    /// USD per unit-hour on `term` for a unit of `input_tpm` + `output_tpm` tokens per minute:
+    /// from the per-1K-TPM prices where the product has them, else the card's unit price.
+    pub fn hourly_price_at(&self, term: Term, input_tpm: f64, output_tpm: f64) -> Option<f64> {
+        if let Some(p) = self.per_1k_tpm_month.as_ref().and_then(|t| t.get(term)) {
+            return Some(
+                (input_tpm / 1000.0 * p.input + output_tpm / 1000.0 * p.output) / HOURS_PER_MONTH,
+            );
+        }
         match term {
             Term::NoCommit => self.no_commit,
             Term::OneMonth => self.one_month,
@@ -92,6 +161,11 @@ impl CapacityProduct {
             Term::SixMonth => self.six_month,
             Term::OneYear => self.one_year,
         }
+    }
+
+    /// The unit counts the product is sold in.
+    pub fn steps(&self) -> UnitSteps {
+        UnitSteps::new(self.min_units, self.unit_increment)
     }
 }
 
@@ -101,13 +175,18 @@ impl CapacityProduct {
 pub enum Product {
     ModelUnit,
     ReservedTier,
+    /// Azure OpenAI provisioned throughput units, global deployment.
+    AzurePtu,
 }
 
 impl Product {
+    pub const ALL: [Product; 3] = [Product::ModelUnit, Product::ReservedTier, Product::AzurePtu];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Product::ModelUnit => "model_unit",
             Product::ReservedTier => "reserved_tier",
+            Product::AzurePtu => "azure_ptu",
         }
     }
 }
@@ -157,7 +236,8 @@ impl Term {
     }
 
     /// The terms a capacity product is sold on (issue 5): model units on no-commit, one-month,
-    /// six-month and one-year terms; the Reserved tier on one and three months.
+    /// six-month and one-year terms; the Reserved tier on one and three months; Azure PTUs by
+    /// the hour or on one-month and one-year reservations.
     pub fn offered_by(product: Product) -> &'static [Term] {
         match product {
             Product::ModelUnit => &[
@@ -167,6 +247,7 @@ impl Term {
                 Term::OneYear,
             ],
             Product::ReservedTier => &[Term::OneMonth, Term::ThreeMonth],
+            Product::AzurePtu => &[Term::NoCommit, Term::OneMonth, Term::OneYear],
         }
     }
 }
@@ -213,21 +294,63 @@ mod tests {
             );
             assert!(m.priority_multiplier >= 1.0, "{key}");
             assert!(!m.source.is_empty(), "{key}");
-            let mu = m
-                .model_unit
-                .as_ref()
-                .unwrap_or_else(|| panic!("{key} has no model unit"));
-            assert!(mu.input_tokens_per_minute > 0.0 && mu.output_tokens_per_minute > 0.0);
-            let prices: Vec<f64> = Term::ALL
-                .iter()
-                .filter_map(|t| mu.hourly_price(*t))
-                .collect();
-            assert!(!prices.is_empty(), "{key} offers no term");
             assert!(
-                prices.windows(2).all(|w| w[0] >= w[1]),
-                "{key}: longer terms cost more"
+                m.products().next().is_some(),
+                "{key} has no capacity product"
             );
+            for (product, unit) in m.products() {
+                assert!(unit.input_tokens_per_minute > 0.0 && unit.output_tokens_per_minute > 0.0);
+                let prices: Vec<f64> = Term::offered_by(product)
+                    .iter()
+                    .filter_map(|t| unit.hourly_price(*t))
+                    .collect();
+                assert!(!prices.is_empty(), "{key} {product:?} offers no term");
+                assert!(
+                    prices.windows(2).all(|w| w[0] >= w[1]),
+                    "{key}: longer terms cost more"
+                );
+                assert!(unit.steps().min >= 1 && unit.steps().increment >= 1);
+            }
         }
+    }
+
+    #[test]
+    fn reserved_tier_block_breaks_even_at_half_use_on_one_month() {
+        // The assumption on the card: 1K TPM-month costs the on-demand value of that capacity
+        // at 50% use. A block of 100K input + 10K output TPM serves 6M + 0.6M tokens an hour,
+        // worth 6 × $3 + 0.6 × $15 = $27 on demand, so it costs $13.50 an hour.
+        let card = RateCard::shipped();
+        let rt = card.models["claude-sonnet-4.5"]
+            .reserved_tier
+            .clone()
+            .unwrap();
+        let hourly = rt.hourly_price(Term::OneMonth).unwrap();
+        assert!((hourly - 13.5).abs() < 1e-12, "{hourly}");
+        assert!((rt.hourly_price(Term::ThreeMonth).unwrap() - 0.9 * 13.5).abs() < 1e-12);
+        assert_eq!(rt.hourly_price(Term::SixMonth), None);
+        // Twice the block, twice the price.
+        let double = rt
+            .hourly_price_at(Term::OneMonth, 200_000.0, 20_000.0)
+            .unwrap();
+        assert!((double - 27.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn azure_ptus_are_priced_per_reservation_and_sold_from_15_in_fives() {
+        let card = RateCard::shipped();
+        let ptu = card.models["azure-gpt-4.1"].azure_ptu.clone().unwrap();
+        assert_eq!((ptu.steps().min, ptu.steps().increment), (15, 5));
+        assert_eq!(ptu.mode, CapacityMode::Shared);
+        // 1 output token burns 4 input tokens of a PTU's 3,000 input TPM.
+        assert_eq!(
+            ptu.input_tokens_per_minute / ptu.output_tokens_per_minute,
+            4.0
+        );
+        // $260 per PTU-month reserved, $221 per PTU-month on a year, $1 an hour without.
+        assert!((ptu.hourly_price(Term::OneMonth).unwrap() * 730.0 - 260.0).abs() < 1e-9);
+        assert!((ptu.hourly_price(Term::OneYear).unwrap() * 730.0 - 221.0).abs() < 1e-9);
+        assert_eq!(ptu.hourly_price(Term::NoCommit), Some(1.0));
+        assert!(card.models["azure-gpt-4.1"].model_unit.is_none());
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn write_pool(
             usd(zero.p90),
         );
     } else if let Some(best) = min_mean {
-        let row = &report.curve[best.units as usize];
+        let row = report.row_at(best.units);
         let _ = writeln!(
             out,
             "**Recommendation: {} units** — the lowest expected bill: P50 {} (P10 {} – P90 {}) \
@@ -114,7 +114,7 @@ fn write_pool(
     );
     write_row(out, "all on-demand", "no units", "0", zero);
     for choice in &report.choices {
-        let row = &report.curve[choice.units as usize];
+        let row = report.row_at(choice.units);
         // `*`: the rule wanted more units than the sweep has.
         let units = format!("{}{}", choice.units, if choice.capped { "*" } else { "" });
         write_row(

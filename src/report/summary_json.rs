@@ -57,7 +57,7 @@ pub fn summary_json(report: &RunReport, out: &str) -> anyhow::Result<String> {
         .iter()
         .map(|p| {
             let at = |units: u32| {
-                let row = &p.curve[units as usize];
+                let row = p.row_at(units);
                 Distribution {
                     units,
                     mean: row.mean,
@@ -71,7 +71,7 @@ pub fn summary_json(report: &RunReport, out: &str) -> anyhow::Result<String> {
                 .choices
                 .iter()
                 .map(|choice| {
-                    let row = &p.curve[choice.units as usize];
+                    let row = p.row_at(choice.units);
                     RuleSummary {
                         rule: choice.rule.as_str(),
                         capped: choice.capped,

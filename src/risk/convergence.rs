@@ -71,8 +71,9 @@ pub fn analyse_to_precision(
         .pools
         .iter()
         .zip(max_units)
-        .map(|(_, &k)| PoolRun {
+        .map(|(pool, &k)| PoolRun {
             max_units: k,
+            units: pool.steps.counts_to(k),
             trials: Vec::new(),
         })
         .collect();

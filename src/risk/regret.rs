@@ -82,6 +82,7 @@ fn hindsight(trial: &TermsTrial) -> PolicyCost {
 /// Rows of one pool: `none`/on_demand, then per term fixed, rolling_p50 (where allowed) and
 /// hindsight, then `any`/hindsight.
 pub fn summarise(pool: &str, plan: &TermsPlan, trials: &[TermsTrial]) -> Vec<TermsSample> {
+    let fleets = plan.units();
     let reference: Vec<f64> = trials.iter().map(|t| hindsight(t).total_usd).collect();
     let on_demand: Vec<f64> = trials.iter().map(TermsTrial::on_demand_usd).collect();
     let sample =
@@ -130,24 +131,28 @@ pub fn summarise(pool: &str, plan: &TermsPlan, trials: &[TermsTrial]) -> Vec<Ter
     )];
     for (i, term) in plan.terms.iter().enumerate() {
         let name = term.term.as_str();
-        let k = argmin((0..=plan.max_units as usize).map(|k| {
+        let best = argmin((0..fleets.len()).map(|j| {
             mean(
                 &trials
                     .iter()
-                    .map(|t| t.fixed[i][k].total_usd)
+                    .map(|t| t.fixed[i][j].total_usd)
                     .collect::<Vec<_>>(),
             )
         }));
-        let mut ks = vec![k];
-        ks.extend(plan.extra_units.iter().map(|&u| u as usize));
-        ks.sort_unstable();
-        ks.dedup();
-        for k in ks.into_iter().filter(|&k| k <= plan.max_units as usize) {
+        let mut at = vec![best];
+        at.extend(
+            plan.extra_units
+                .iter()
+                .filter_map(|u| fleets.binary_search(u).ok()),
+        );
+        at.sort_unstable();
+        at.dedup();
+        for j in at {
             rows.push(sample(
                 name,
                 FIXED,
-                k as f64,
-                trials.iter().map(|t| t.fixed[i][k]).collect(),
+                f64::from(fleets[j]),
+                trials.iter().map(|t| t.fixed[i][j]).collect(),
             ));
         }
         if trials.first().is_some_and(|t| t.rolling[i].is_some()) {

@@ -12,7 +12,7 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 use crate::cost::{PoolHours, WorkloadTraffic};
-use crate::ratecard::Term;
+use crate::ratecard::{Term, UnitSteps};
 use crate::scenario::{Pool, RiskSettings, Scenario, TermPrice};
 use crate::stats::quantile::{percentile_sorted, sort_floats};
 use crate::traffic::rng;
@@ -27,8 +27,10 @@ pub struct TermsPlan {
     pub terms: Vec<TermPrice>,
     /// Hours every term is priced over: the longest term compared (at least a month).
     pub window_hours: usize,
-    /// Fixed fleets priced: k = 0..=max_units.
+    /// Fixed fleets priced: the legal counts 0..=max_units.
     pub max_units: u32,
+    /// The unit counts the pool's product is sold in.
+    pub steps: UnitSteps,
     /// Fixed fleets reported besides each term's min-mean k (`ptsim terms --units`).
     pub extra_units: Vec<u32>,
 }
@@ -58,8 +60,14 @@ impl TermsPlan {
             terms,
             window_hours,
             max_units,
+            steps: pool.steps,
             extra_units: Vec::new(),
         }
+    }
+
+    /// The fixed fleets priced, ascending from 0 (`TermsTrial::fixed[term][i]` is at `[i]`).
+    pub fn units(&self) -> Vec<u32> {
+        self.steps.counts_to(self.max_units)
     }
 
     /// Whole months in the window.
@@ -89,7 +97,7 @@ pub struct PolicyCost {
 pub struct TermsTrial {
     /// Month whose start the traffic moved, if it did within the window.
     pub switch_month: Option<usize>,
-    /// Per compared term (plan order), per k = 0..=max_units.
+    /// Per compared term (plan order), per fleet of `TermsPlan::units`.
     pub fixed: Vec<Vec<PolicyCost>>,
     /// Per compared term: the rolling re-size, where the term allows it.
     pub rolling: Vec<Option<PolicyCost>>,
@@ -135,8 +143,9 @@ pub fn bill_end(term: Term, switch_hour: Option<usize>, window_hours: usize) -> 
 
 /// The rolling policy's units in each hour: nothing while it measures (`wait_months`, and always
 /// the first month, which has no trailing month), then each month ⌊P50⌋ of the previous month's
-/// hourly realtime load (the `p50_floor` rule on the trailing month).
-pub fn rolling_schedule(realtime_load: &[f64], wait_months: u32) -> Vec<u32> {
+/// hourly realtime load rounded down to a count the product is sold in (the `p50_floor` rule on
+/// the trailing month).
+pub fn rolling_schedule(realtime_load: &[f64], wait_months: u32, steps: UnitSteps) -> Vec<u32> {
     let hours = realtime_load.len();
     let mut units = vec![0u32; hours];
     let months = hours.div_ceil(HOURS_PER_MONTH);
@@ -144,7 +153,7 @@ pub fn rolling_schedule(realtime_load: &[f64], wait_months: u32) -> Vec<u32> {
         let trailing = &realtime_load[(m - 1) * HOURS_PER_MONTH..m * HOURS_PER_MONTH];
         let mut sorted = trailing.to_vec();
         sort_floats(&mut sorted);
-        let k = percentile_sorted(&sorted, 0.5).floor().max(0.0) as u32;
+        let k = steps.round_down(percentile_sorted(&sorted, 0.5).floor().max(0.0) as u32);
         let end = ((m + 1) * HOURS_PER_MONTH).min(hours);
         units[m * HOURS_PER_MONTH..end].fill(k);
     }
@@ -215,13 +224,15 @@ pub fn simulate_trial(
     let keep = 1.0 - model.discount;
     // On-demand and batch USD of a fleet of k units billed until `end`, shared by every term
     // that stops billing at the same hour.
+    let fleets = plan.units();
     let mut by_end: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     let mut non_unit = |end: usize| -> Vec<f64> {
         by_end
             .entry(end)
             .or_insert_with(|| {
-                (0..=plan.max_units)
-                    .map(|k| {
+                fleets
+                    .iter()
+                    .map(|&k| {
                         let outcome = if end >= window || k == 0 {
                             hours.evaluate(model, k)
                         } else {
@@ -241,13 +252,15 @@ pub fn simulate_trial(
         .map(|t| {
             let end = bill_end(t.term, switch_hour, window);
             let others = non_unit(end);
-            (0..=plan.max_units)
-                .map(|k| {
+            fleets
+                .iter()
+                .zip(&others)
+                .map(|(&k, &other)| {
                     let units = f64::from(k);
                     let per_hour = units * t.usd_per_unit_hour;
                     let stranded_hours = switch_hour.map_or(0, |s| end.saturating_sub(s));
                     PolicyCost {
-                        total_usd: others[k as usize] + per_hour * end as f64 * keep,
+                        total_usd: other + per_hour * end as f64 * keep,
                         stranded_usd: per_hour * stranded_hours as f64 * keep,
                         units,
                     }
@@ -261,7 +274,11 @@ pub fn simulate_trial(
         .filter(|t| allows_rolling(t.term))
         .collect();
     let rolling_run = (!rolling_terms.is_empty()).then(|| {
-        let schedule = rolling_schedule(hours.realtime_load(), settings.rolling_wait_months);
+        let schedule = rolling_schedule(
+            hours.realtime_load(),
+            settings.rolling_wait_months,
+            plan.steps,
+        );
         let outcome = hours.evaluate_schedule(model, &schedule);
         let unit_hours: f64 = schedule.iter().map(|&k| f64::from(k)).sum();
         let after: f64 =

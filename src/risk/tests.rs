@@ -4,6 +4,7 @@
 use super::analyse_terms;
 use super::regret::{FIXED, HINDSIGHT, TermsSample};
 use super::terms::{TermsPlan, bill_end, rolling_schedule, simulate_trial};
+use crate::ratecard::UnitSteps;
 use crate::ratecard::{RateCard, Term};
 use crate::scenario::Scenario;
 
@@ -112,11 +113,29 @@ fn rolling_buys_the_trailing_months_p50_floor_after_the_wait() {
     let mut load = vec![1.5; 730];
     load.extend(vec![2.5; 730]);
     load.extend(vec![4.2; 730]);
-    let schedule = rolling_schedule(&load, 1);
+    let schedule = rolling_schedule(&load, 1, UnitSteps::default());
     assert_eq!((schedule[0], schedule[729]), (0, 0));
     assert_eq!((schedule[730], schedule[1459]), (1, 1));
     assert_eq!((schedule[1460], schedule[2189]), (2, 2));
-    assert!(rolling_schedule(&load, 3).iter().all(|&k| k == 0));
+    assert!(
+        rolling_schedule(&load, 3, UnitSteps::default())
+            .iter()
+            .all(|&k| k == 0)
+    );
+}
+
+#[test]
+fn rolling_rounds_down_to_a_count_the_product_sells() {
+    // Trailing P50s of 17.9 and 26 PTUs; Azure global PTUs come as 15, 20, 25 …
+    let mut load = vec![17.9; 730];
+    load.extend(vec![26.0; 730]);
+    load.extend(vec![3.0; 730]);
+    let steps = UnitSteps {
+        min: 15,
+        increment: 5,
+    };
+    let schedule = rolling_schedule(&load, 1, steps);
+    assert_eq!((schedule[730], schedule[1460]), (15, 25));
 }
 
 #[test]

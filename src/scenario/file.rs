@@ -6,8 +6,8 @@ use toml::Spanned;
 
 use super::values::{
     BurstMultiplier, BurstRate, Correlation, Discount, GrowthRate, GrowthSd, HourlyUnitPrice,
-    IntraHourCv, LevelSigma, MonthlyUnitPrice, Multiplier, NoiseCv, Quota, RequestsPerHour, Share,
-    TokenPrice, TokensPerHour, TokensPerMinute, TokensPerRequest,
+    IntraHourCv, LevelSigma, MonthlyUnitPrice, Multiplier, NoiseCv, OutputWeight, Quota,
+    RequestsPerHour, Share, TokenPrice, TokensPerHour, TokensPerMinute, TokensPerRequest,
 };
 use crate::cost::CapacityMode;
 use crate::ratecard::{Product, Term};
@@ -104,7 +104,13 @@ pub struct PriceOverrides {
 pub struct CapacityOverrides {
     pub input_tokens_per_minute: Option<TokensPerMinute>,
     pub output_tokens_per_minute: Option<TokensPerMinute>,
+    /// `shared` mode: one output token burns this many input tokens (output TPM = input / w).
+    pub output_weight: Option<Spanned<OutputWeight>>,
     pub mode: Option<CapacityMode>,
+    /// Smallest purchase above zero (Azure global PTUs: 15).
+    pub min_units: Option<Spanned<u32>>,
+    /// Step above the minimum (Azure global PTUs: 5).
+    pub unit_increment: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::cost::PoolModel;
-use crate::ratecard::{Product, RateCard, Term};
+use crate::ratecard::{Product, RateCard, Term, UnitSteps};
 use crate::traffic::TrafficSource;
 
 pub use resolve::{MAX_HORIZON_HOURS, MAX_TRIALS, MAX_UNITS};
@@ -126,8 +126,11 @@ pub struct Pool {
     pub model_key: String,
     pub product: Product,
     pub term: Term,
-    /// Sweep k = 0..=max_units; None: enough to cover the peak (decided by the run).
+    /// Sweep the legal counts 0..=max_units; None: enough to cover the peak (decided by the
+    /// run). Always a legal count.
     pub max_units: Option<u32>,
+    /// The unit counts the pool's product is sold in.
+    pub steps: UnitSteps,
     /// Capacity, prices and per-workload cost settings (workload order as in `workloads`).
     pub model: PoolModel,
     pub workloads: Vec<Workload>,

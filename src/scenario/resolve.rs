@@ -8,17 +8,17 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::file::{ParametricFile, PoolFile, PriceOverrides, RiskFile, ScenarioFile, TermPrices};
+use super::file::{
+    CapacityOverrides, ParametricFile, PoolFile, PriceOverrides, RiskFile, ScenarioFile, TermPrices,
+};
 use super::values::{MAX_TOKENS_PER_HOUR, MAX_WEIGHT, show, subnormal_note};
 use super::{Pool, RiskSettings, Scenario, ScenarioError, TermPrice, Workload};
 use crate::cost::{Capacity, PoolModel, PoolPrices, WorkloadCost};
-use crate::ratecard::{CapacityProduct, Product, RateCard, Term};
+use crate::ratecard::{CapacityProduct, HOURS_PER_MONTH, Product, RateCard, Term, UnitSteps};
 use crate::traffic::profiles::{normalise, preset, preset_names};
 use crate::traffic::time::{DEFAULT_START_EPOCH_HOUR, format_epoch_hour, parse_epoch_hour};
 use crate::traffic::{Bursts, HourlyTrace, Noise, Parametric, TrafficSource};
 
-/// Hours in a month for monthly unit prices (SPEC §3: hourly = monthly / 730).
-const HOURS_PER_MONTH: f64 = 730.0;
 /// Longest horizon accepted: ten years.
 pub const MAX_HORIZON_HOURS: u32 = 87_600;
 /// Most trials accepted in one run.
@@ -597,10 +597,23 @@ fn resolve_pool(
         card_product.map(|c| c.input_tokens_per_minute),
         "input_tokens_per_minute",
     )?;
+    if let Some(c) = capacity
+        && let (Some(_), Some(w)) = (c.output_tokens_per_minute, &c.output_weight)
+    {
+        return Err(loc.spanned(
+            w,
+            &field("capacity.output_weight"),
+            "set output_tokens_per_minute or output_weight, not both",
+        ));
+    }
     let output_per_minute = per_minute(
         capacity
-            .and_then(|c| c.output_tokens_per_minute)
-            .map(|v| v.0),
+            .and_then(|c| c.output_tokens_per_minute.map(|v| v.0))
+            .or_else(|| {
+                capacity
+                    .and_then(|c| c.output_weight.as_ref())
+                    .map(|w| input_per_minute / w.get_ref().0)
+            }),
         card_product.map(|c| c.output_tokens_per_minute),
         "output_tokens_per_minute",
     )?;
@@ -608,8 +621,18 @@ fn resolve_pool(
         .and_then(|c| c.mode)
         .or(card_product.map(|c| c.mode))
         .ok_or_else(|| missing("capacity mode", "[pools.capacity] mode"))?;
+    let steps = unit_steps(loc, card_product, capacity, i)?;
 
-    let price_of = |t: Term| unit_price(card_product, prices, p.term_prices.as_ref(), term, t);
+    let price_of = |t: Term| {
+        unit_price(
+            card_product,
+            prices,
+            p.term_prices.as_ref(),
+            term,
+            t,
+            (input_per_minute, output_per_minute),
+        )
+    };
     let unit_per_hour = price_of(term).ok_or_else(|| {
         missing(
             &format!("{} price", term.as_str()),
@@ -663,14 +686,28 @@ fn resolve_pool(
         .map_or(1.0, |m| m.0);
     let per_token = |per_mtok: f64| per_mtok * multiplier / 1e6;
 
-    if let Some(m) = &p.max_units
-        && *m.get_ref() > MAX_UNITS
-    {
-        return Err(loc.spanned(
-            m,
-            &field("max_units"),
-            format!("expected at most {MAX_UNITS} units, got {}", m.get_ref()),
-        ));
+    if let Some(m) = &p.max_units {
+        let max = *m.get_ref();
+        if max > MAX_UNITS {
+            return Err(loc.spanned(
+                m,
+                &field("max_units"),
+                format!("expected at most {MAX_UNITS} units, got {max}"),
+            ));
+        }
+        if !steps.is_legal(max) {
+            return Err(loc.spanned(
+                m,
+                &field("max_units"),
+                format!(
+                    "expected a unit count the {} is sold in ({}): {} or {}, got {max}",
+                    product.as_str(),
+                    steps.describe(),
+                    steps.round_down(max),
+                    steps.round_up(max)
+                ),
+            ));
+        }
     }
     Ok(Pool {
         name: p
@@ -681,6 +718,7 @@ fn resolve_pool(
         product,
         term,
         max_units: p.max_units.as_ref().map(|m| *m.get_ref()),
+        steps,
         model: PoolModel {
             capacity: Capacity {
                 input_tokens_per_hour: 60.0 * input_per_minute,
@@ -712,12 +750,15 @@ fn resolve_pool(
 /// USD per unit-hour of `term` for a pool on `pool_term`: the pool's `unit_per_hour` (or
 /// `unit_per_month` / 730) prices its own term; `[pools.term_prices]` any term; the rate card
 /// the rest. None when nothing prices it.
+/// A unit of `size` (input, output tokens per minute) is priced at the card's per-1K-TPM rates
+/// where the product has them (the Reserved tier), so a resized block is repriced.
 fn unit_price(
     card: Option<&CapacityProduct>,
     prices: Option<&PriceOverrides>,
     term_prices: Option<&TermPrices>,
     pool_term: Term,
     term: Term,
+    size: (f64, f64),
 ) -> Option<f64> {
     let own = prices.filter(|_| term == pool_term).and_then(|o| {
         o.unit_per_hour
@@ -725,7 +766,42 @@ fn unit_price(
             .or(o.unit_per_month.map(|v| v.0 / HOURS_PER_MONTH))
     });
     own.or_else(|| term_prices.and_then(|t| t.get(term)))
-        .or_else(|| card.and_then(|c| c.hourly_price(term)))
+        .or_else(|| card.and_then(|c| c.hourly_price_at(term, size.0, size.1)))
+}
+
+/// The unit counts a pool can buy: the product's, with `[pools.capacity]` `min_units` and
+/// `unit_increment` taking precedence; each at least 1.
+fn unit_steps(
+    loc: &Locator,
+    card: Option<&CapacityProduct>,
+    capacity: Option<&CapacityOverrides>,
+    i: usize,
+) -> Result<UnitSteps, ScenarioError> {
+    let card_steps = card.map(CapacityProduct::steps).unwrap_or_default();
+    let read = |value: Option<&Spanned<u32>>, name: &str, default: u32| match value {
+        None => Ok(default),
+        Some(v) if (1..=MAX_UNITS).contains(v.get_ref()) => Ok(*v.get_ref()),
+        Some(v) => Err(loc.spanned(
+            v,
+            &format!("pools[{i}].capacity.{name}"),
+            format!(
+                "expected a count between 1 and {MAX_UNITS}, got {}",
+                v.get_ref()
+            ),
+        )),
+    };
+    Ok(UnitSteps {
+        min: read(
+            capacity.and_then(|c| c.min_units.as_ref()),
+            "min_units",
+            card_steps.min,
+        )?,
+        increment: read(
+            capacity.and_then(|c| c.unit_increment.as_ref()),
+            "unit_increment",
+            card_steps.increment,
+        )?,
+    })
 }
 
 fn resolve_parametric(

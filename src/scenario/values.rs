@@ -103,6 +103,11 @@ bounded!(
     format!("tokens per minute between 1 and {}", show(MAX_TOKENS_PER_MINUTE))
 );
 bounded!(
+    /// How many input tokens of a unit's budget one output token burns (`shared` mode), in
+    /// [0.01, 1000].
+    OutputWeight, |v| (0.01..=1000.0).contains(&v), "an output weight between 0.01 and 1000"
+);
+bounded!(
     /// An on-demand quota in tokens per minute, in (0, 10¹²].
     Quota, |v| v > 0.0 && v <= MAX_TOKENS_PER_MINUTE,
     format!("tokens per minute above 0 and at most {}", show(MAX_TOKENS_PER_MINUTE))

@@ -89,10 +89,11 @@ pub fn monte_carlo_error(sorted: &[f64]) -> MonteCarloError {
 
 /// The Monte Carlo error of the total cost at `units` over a run's trials, and its P50.
 pub fn error_at(run: &PoolRun, units: u32) -> (MonteCarloError, f64) {
+    let at = run.index_of(units);
     let mut totals: Vec<f64> = run
         .trials
         .iter()
-        .map(|t| t.by_units[units as usize].total_usd)
+        .map(|t| t.by_units[at].total_usd)
         .collect();
     sort_floats(&mut totals);
     let p50 = if totals.is_empty() {

@@ -32,13 +32,15 @@ pub struct CurveRow {
     pub throttled_tokens_mean: f64,
 }
 
-/// The curve of one pool's run, one row per k = 0..=max_units.
+/// The curve of one pool's run, one row per unit count of the sweep (k = 0 first).
 pub fn curve(pool: &str, run: &PoolRun) -> Vec<CurveRow> {
     let n = run.trials.len() as f64;
     let on_demand: Vec<f64> = run.trials.iter().map(|t| t.by_units[0].total_usd).collect();
-    (0..=run.max_units as usize)
-        .map(|k| {
-            let outcomes = run.trials.iter().map(|t| &t.by_units[k]);
+    run.units
+        .iter()
+        .enumerate()
+        .map(|(i, &units)| {
+            let outcomes = run.trials.iter().map(|t| &t.by_units[i]);
             let mut totals: Vec<f64> = outcomes.clone().map(|o| o.total_usd).collect();
             let mut savings: Vec<f64> = on_demand
                 .iter()
@@ -59,7 +61,7 @@ pub fn curve(pool: &str, run: &PoolRun) -> Vec<CurveRow> {
             let p = |q| percentile_sorted(&totals, q);
             CurveRow {
                 pool: pool.to_string(),
-                units: k as u32,
+                units,
                 mean: total_mean,
                 p5: p(0.05),
                 p10: p(0.10),

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::curve::CurveRow;
 use super::quantile::{percentile_sorted, sort_floats};
+use crate::ratecard::UnitSteps;
 use crate::simulate::PoolRun;
 
 /// Utilization the `utilization_target` rule asks for ("PT pays above 60–70%").
@@ -94,8 +95,9 @@ fn median_over_trials(run: &PoolRun, stat: fn(&crate::simulate::LoadSummary) -> 
     percentile_sorted(&values, 0.5)
 }
 
-/// The k of every rule for one pool (docs/decisions.md §11).
-pub fn choose(run: &PoolRun, curve: &[CurveRow]) -> Vec<Choice> {
+/// The k of every rule for one pool (docs/decisions.md §11), each a count the product is sold
+/// in: the floor rule rounds down to one, the peak rule up.
+pub fn choose(run: &PoolRun, curve: &[CurveRow], steps: UnitSteps) -> Vec<Choice> {
     let argmin = |stat: fn(&CurveRow) -> f64| {
         // First minimum: ties go to the smaller k.
         curve
@@ -110,10 +112,11 @@ pub fn choose(run: &PoolRun, curve: &[CurveRow]) -> Vec<Choice> {
         .iter()
         .map(|&rule| {
             let wanted = match rule {
-                Rule::P50Floor => median_over_trials(run, |l| l.p50).floor() as u32,
-                Rule::PeakFraction => {
-                    (PEAK_FRACTION * median_over_trials(run, |l| l.peak)).ceil() as u32
+                Rule::P50Floor => {
+                    steps.round_down(median_over_trials(run, |l| l.p50).floor() as u32)
                 }
+                Rule::PeakFraction => steps
+                    .round_up((PEAK_FRACTION * median_over_trials(run, |l| l.peak)).ceil() as u32),
                 Rule::UtilizationTarget => curve
                     .iter()
                     .filter(|r| r.units > 0 && r.utilization_mean >= UTILIZATION_TARGET)
@@ -138,7 +141,7 @@ pub fn sizing_rows(choices: &[Choice], curve: &[CurveRow], run: &PoolRun) -> Vec
     choices
         .iter()
         .map(|c| {
-            let row = &curve[c.units as usize];
+            let row = &curve[run.index_of(c.units)];
             let (error, _) = super::convergence::error_at(run, c.units);
             SizingRow {
                 pool: row.pool.clone(),
@@ -193,6 +196,7 @@ mod tests {
             .collect();
         PoolRun {
             max_units: utilization.len() as u32 - 1,
+            units: (0..utilization.len() as u32).collect(),
             trials,
         }
     }
@@ -211,7 +215,7 @@ mod tests {
             &[(2.7, 4.0), (1.2, 3.0), (3.9, 5.0)],
         );
         let c = curve("p", &r);
-        let chosen: Vec<(&str, u32)> = choose(&r, &c)
+        let chosen: Vec<(&str, u32)> = choose(&r, &c, UnitSteps::default())
             .iter()
             .map(|c| (c.rule.as_str(), c.units))
             .collect();
@@ -248,7 +252,7 @@ mod tests {
     fn rules_beyond_the_sweep_are_capped_and_flagged() {
         let r = run(&[&[10.0, 9.0]], &[0.0, 1.0], &[(7.5, 20.0)]);
         let c = curve("p", &r);
-        let floor = choose(&r, &c)[0];
+        let floor = choose(&r, &c, UnitSteps::default())[0];
         assert_eq!((floor.units, floor.capped), (1, true));
     }
 }

@@ -180,7 +180,7 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
     // P50 total with P10–P90 whiskers; room on the right for the value labels.
     let high = choices
         .iter()
-        .map(|c| curve[c.units as usize].p90)
+        .map(|c| ctx.report.row_at(c.units).p90)
         .fold(on_demand, f64::max)
         * 1.3;
     let (x_ticks, x_step) = nice_ticks(0.0, high, fit.min(5));
@@ -201,7 +201,7 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
     dashed_rule(&mut cost, sizes, on_demand, REFERENCE)?;
     let (cap, radius) = (0.16, sizes.px(10.0));
     for (i, c) in choices.iter().enumerate() {
-        let (y, r) = (row(i), &curve[c.units as usize]);
+        let (y, r) = (row(i), ctx.report.row_at(c.units));
         let stroke = rule_color(c.rule).stroke_width(sizes.px(3.0) as u32);
         cost.draw_series([PathElement::new(vec![(r.p10, y), (r.p90, y)], stroke)])?;
         // Caps only where the whisker reaches past the marker: half hidden behind it they
@@ -252,7 +252,7 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         dashed_rule(&mut util, sizes, u, BREAK_EVEN)?;
     }
     for (i, c) in choices.iter().enumerate() {
-        let (y, u) = (row(i), curve[c.units as usize].utilization_mean);
+        let (y, u) = (row(i), ctx.report.row_at(c.units).utilization_mean);
         bar(&mut util, (y, u), rule_color(c.rule))?;
         let text = if c.units == 0 {
             "no units".to_string()

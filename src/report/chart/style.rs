@@ -133,7 +133,8 @@ pub fn term_words(term: Term) -> &'static str {
 fn product_words(product: Product) -> &'static str {
     match product {
         Product::ModelUnit => "model units",
-        Product::ReservedTier => "reserved tier",
+        Product::ReservedTier => "reserved-tier blocks",
+        Product::AzurePtu => "Azure PTUs",
     }
 }
 

@@ -23,9 +23,13 @@ pub fn shown<'a>(ctx: &Context<'a>) -> &'a [CurveRow] {
     let choices = &ctx.report.choices;
     let ceiling = choices
         .iter()
-        .map(|c| curve[c.units as usize].p90)
+        .map(|c| ctx.report.row_at(c.units).p90)
         .fold(HEADROOM * curve[0].p90, f64::max);
-    let last_rule = choices.iter().map(|c| c.units as usize).max().unwrap_or(0);
+    let last_rule = choices
+        .iter()
+        .map(|c| ctx.report.run.index_of(c.units))
+        .max()
+        .unwrap_or(0);
     let fits = curve.iter().take_while(|r| r.p90 <= ceiling).count();
     let end = fits.max(last_rule + 1).max(2).min(curve.len());
     &curve[..end]
@@ -80,7 +84,11 @@ where
     let radius = sizes.px(11.0);
     let ring = sizes.px(3.0) as u32;
     for group in groups {
-        let point = (f64::from(group.units), y(&curve[group.units as usize]));
+        let row = curve
+            .iter()
+            .find(|r| r.units == group.units)
+            .expect("the rows shown include every rule's choice");
+        let point = (f64::from(group.units), y(row));
         let color = rule_color(group.rules[0]);
         chart.draw_series([
             Circle::new(point, radius, color.filled()),
