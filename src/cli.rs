@@ -249,6 +249,26 @@ pub enum RatesImport {
     /// Turn LiteLLM's model_prices_and_context_window.json into a rate card (its Bedrock chat
     /// entries), printed as TOML or written to --out.
     ImportLitellm(ImportLitellmArgs),
+    /// Turn the AWS Price List offer file of Amazon Bedrock (…/offers/v1.0/aws/AmazonBedrock/
+    /// current/[REGION/]index.json) into a rate card for one region, printed as TOML or written
+    /// to --out.
+    ImportAwsPriceList(ImportAwsPriceListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportAwsPriceListArgs {
+    /// The offer file (index.json of the AmazonBedrock offer, one region or all regions).
+    pub file: PathBuf,
+    /// Write the rate card here instead of printing it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The card's date [default: the offer's publicationDate].
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The region whose prices are taken (regionCode) [default: the file's only region, else
+    /// us-east-1].
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Args)]
