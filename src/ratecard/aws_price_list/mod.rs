@@ -25,6 +25,8 @@
 //! (priority input ÷ on-demand input) where the offer prices them, else the SPEC defaults (see
 //! `feed`); model-unit hourly prices where it has them, with the shipped card's throughput.
 
+#[cfg(test)]
+mod tests;
 mod usage_type;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,7 +154,7 @@ pub fn import(json: &str, region: Option<&str>, date: Option<&str>) -> Result<Im
             .map(str::to_string));
         if let Some(first) = group.prices.get(&dimension) {
             skipped.push(format!(
-                "{sku} ({usage_type}): same price as SKU {} ({}), taken first",
+                "{sku} ({usage_type}): a second price for what SKU {} ({}) prices, taken first",
                 first.sku, first.usage_type
             ));
             continue;
@@ -377,7 +379,10 @@ fn feed_model(entry: &str, slug: &str, key: &str, mut group: Group) -> Option<Fe
     Some(FeedModel {
         key: key.to_string(),
         name: group.model.clone().unwrap_or_else(|| slug.to_string()),
-        provider: group.provider.clone().unwrap_or_else(|| "unknown".into()),
+        provider: group
+            .provider
+            .clone()
+            .unwrap_or_else(|| provider_of(group.model.as_deref(), slug)),
         entry: format!(
             "{entry}, model '{}' (usage types {slug}-…)",
             group.model.as_deref().unwrap_or(slug)
@@ -390,4 +395,15 @@ fn feed_model(entry: &str, slug: &str, key: &str, mut group: Group) -> Option<Fe
         priority_multiplier,
         model_unit: has_units.then_some(units),
     })
+}
+
+/// The provider of a model whose products name none: Amazon's own rows (Nova, Titan) carry no
+/// `provider` attribute.
+fn provider_of(model: Option<&str>, slug: &str) -> String {
+    let name = model.unwrap_or(slug);
+    if name.starts_with("Nova") || name.starts_with("Titan") {
+        "Amazon".into()
+    } else {
+        "unknown".into()
+    }
 }
