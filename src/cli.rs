@@ -257,14 +257,8 @@ pub enum RatesImport {
 
 #[derive(Debug, Args)]
 pub struct ImportAwsPriceListArgs {
-    /// The offer file (index.json of the AmazonBedrock offer, one region or all regions).
-    pub file: PathBuf,
-    /// Write the rate card here instead of printing it.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// The card's date [default: the offer's publicationDate].
-    #[arg(long)]
-    pub date: Option<String>,
+    #[command(flatten)]
+    pub feed: FeedArgs,
     /// The region whose prices are taken (regionCode) [default: the file's only region, else
     /// us-east-1].
     #[arg(long)]
@@ -273,12 +267,19 @@ pub struct ImportAwsPriceListArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportLitellmArgs {
-    /// LiteLLM's model_prices_and_context_window.json (or an excerpt of it).
+    #[command(flatten)]
+    pub feed: FeedArgs,
+}
+
+/// What every `rates import-…` takes: the feed file, where the card goes, and its date.
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// The price file (or an excerpt of it).
     pub file: PathBuf,
     /// Write the rate card here instead of printing it.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The card's date [default: today, UTC].
+    /// The card's date [default: the AWS offer's publicationDate; for LiteLLM, today (UTC)].
     #[arg(long)]
     pub date: Option<String>,
 }

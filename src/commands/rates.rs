@@ -32,26 +32,27 @@ pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
 /// `ptsim rates import-litellm FILE`: the Bedrock entries as a rate card; what was skipped is
 /// counted on stderr.
 fn import_litellm(args: &ImportLitellmArgs) -> anyhow::Result<()> {
-    let (label, text) = read_feed(&args.file)?;
+    let (label, text) = read_feed(&args.feed.file)?;
     let date = args
+        .feed
         .date
         .clone()
         .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string());
     let import = litellm::import(&text, &date).map_err(|m| UsageError(format!("{label}: {m}")))?;
-    finish_import(&label, "import-litellm", &import, args.out.as_deref())
+    finish_import(&label, "import-litellm", &import, args.feed.out.as_deref())
 }
 
 /// `ptsim rates import-aws-price-list FILE`: the AWS Price List offer of Amazon Bedrock as a rate
 /// card for one region; what was skipped is counted on stderr.
 fn import_aws_price_list(args: &ImportAwsPriceListArgs) -> anyhow::Result<()> {
-    let (label, text) = read_feed(&args.file)?;
-    let import = aws_price_list::import(&text, args.region.as_deref(), args.date.as_deref())
+    let (label, text) = read_feed(&args.feed.file)?;
+    let import = aws_price_list::import(&text, args.region.as_deref(), args.feed.date.as_deref())
         .map_err(|m| UsageError(format!("{label}: {m}")))?;
     finish_import(
         &label,
         "import-aws-price-list",
         &import,
-        args.out.as_deref(),
+        args.feed.out.as_deref(),
     )
 }
 

@@ -3,6 +3,8 @@
 //! carried over from the shipped card. `litellm` and `aws_price_list` read their feeds into a
 //! `FeedModel` and leave the rest here, so both cards default and label numbers the same way.
 
+use std::collections::BTreeMap;
+
 use super::{CapacityProduct, ModelRates, RateCard};
 
 /// The priority multiplier when a feed gives none (SPEC §3 default).
@@ -16,6 +18,32 @@ pub struct Import {
     pub skipped: Vec<String>,
     /// What kinds of entry `skipped` holds, for the summary line (e.g. "other providers, modes").
     pub skipped_kinds: String,
+}
+
+impl Import {
+    /// A USD card of `models` with what was left out.
+    pub fn new(
+        date: String,
+        region: String,
+        note: String,
+        models: BTreeMap<String, ModelRates>,
+        skipped: Vec<String>,
+        skipped_kinds: String,
+    ) -> Self {
+        let currency = "USD".to_string();
+        let card = RateCard {
+            date,
+            currency,
+            region,
+            note,
+            models,
+        };
+        Import {
+            card,
+            skipped,
+            skipped_kinds,
+        }
+    }
 }
 
 /// A price the feed gives, per million tokens (or a plain ratio), and where it came from.

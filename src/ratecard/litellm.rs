@@ -60,23 +60,20 @@ pub fn import(json: &str, date: &str) -> Result<Import, String> {
     if models.is_empty() {
         return Err("no Bedrock chat entry with input and output prices found".to_string());
     }
-    let card = RateCard {
-        date: date.to_string(),
-        currency: "USD".to_string(),
-        region: "in-region Bedrock prices as LiteLLM lists them (base model ids)".to_string(),
-        note: format!(
-            "Imported by `ptsim rates import-litellm` from {} Bedrock entries; capacity products \
-             carried over from the shipped card of {}.",
-            models.len(),
-            shipped.date
-        ),
+    let note = format!(
+        "Imported by `ptsim rates import-litellm` from {} Bedrock entries; capacity products \
+         carried over from the shipped card of {}.",
+        models.len(),
+        shipped.date
+    );
+    Ok(Import::new(
+        date.to_string(),
+        "in-region Bedrock prices as LiteLLM lists them (base model ids)".to_string(),
+        note,
         models,
-    };
-    Ok(Import {
-        card,
         skipped,
-        skipped_kinds: "other providers, modes, regional variants, duplicates".to_string(),
-    })
+        "other providers, modes, regional variants, duplicates".to_string(),
+    ))
 }
 
 /// Why an entry is not imported, if it is not.

@@ -51,6 +51,20 @@ fn expected(dim: &Value) -> f64 {
     }
 }
 
+/// The offer with `edit` applied to the price dimensions of `sku`.
+fn with_dimension(offer: &Value, sku: &str, edit: impl Fn(&mut Value)) -> Value {
+    let mut offer = offer.clone();
+    let terms = offer["terms"]["OnDemand"][sku].as_object_mut().unwrap();
+    for term in terms.values_mut() {
+        term["priceDimensions"]
+            .as_object_mut()
+            .unwrap()
+            .values_mut()
+            .for_each(&edit);
+    }
+    offer
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * b.abs()
 }
@@ -265,34 +279,10 @@ fn aws_offer_errors_exit_2_name_the_place_and_write_nothing() {
     let offer = offer();
     let (price_sku, _) = sku_of(&offer, "USE1-Claude3.5Sonnet-output-tokens");
     let (unit_sku, _) = sku_of(&offer, "USE1-NovaPro-input-tokens");
-    let mut bad_price = offer.clone();
-    for term in bad_price["terms"]["OnDemand"][price_sku]
-        .as_object_mut()
-        .unwrap()
-        .values_mut()
-    {
-        for dim in term["priceDimensions"]
-            .as_object_mut()
-            .unwrap()
-            .values_mut()
-        {
-            dim["pricePerUnit"]["USD"] = "0.015O".into();
-        }
-    }
-    let mut bad_unit = offer.clone();
-    for term in bad_unit["terms"]["OnDemand"][unit_sku]
-        .as_object_mut()
-        .unwrap()
-        .values_mut()
-    {
-        for dim in term["priceDimensions"]
-            .as_object_mut()
-            .unwrap()
-            .values_mut()
-        {
-            dim["unit"] = "1M characters".into();
-        }
-    }
+    let bad_price = with_dimension(&offer, price_sku, |d| {
+        d["pricePerUnit"]["USD"] = "0.015O".into()
+    });
+    let bad_unit = with_dimension(&offer, unit_sku, |d| d["unit"] = "1M characters".into());
     let mut ec2 = offer.clone();
     ec2["offerCode"] = "AmazonEC2".into();
     let cases = [

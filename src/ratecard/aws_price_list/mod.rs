@@ -186,28 +186,25 @@ pub fn import(json: &str, region: Option<&str>, date: Option<&str>) -> Result<Im
             "no model with on-demand input and output token prices in {region}"
         ));
     }
-    let card = RateCard {
+    let note = format!(
+        "Imported by `ptsim rates import-aws-price-list` from the {entry}: {} models. Prices the \
+         offer lacks are SPEC §3 defaults, said so in each model's source; model-unit throughput \
+         (and any product the offer does not price) is carried over from the shipped card of {}.",
+        models.len(),
+        shipped.date
+    );
+    let kinds = format!(
+        "token variants, other products, duplicates; besides, {other_regions} products of other \
+         regions"
+    );
+    Ok(Import::new(
         date,
-        currency: "USD".to_string(),
-        region: region.to_string(),
-        note: format!(
-            "Imported by `ptsim rates import-aws-price-list` from the {entry}: {} models. Prices \
-             the offer lacks are SPEC §3 defaults, said so in each model's source; model-unit \
-             throughput (and any product the offer does not price) is carried over from the \
-             shipped card of {}.",
-            models.len(),
-            shipped.date
-        ),
+        region.to_string(),
+        note,
         models,
-    };
-    Ok(Import {
-        card,
         skipped,
-        skipped_kinds: format!(
-            "token variants, other products, duplicates; besides, {other_regions} products of \
-             other regions"
-        ),
-    })
+        kinds,
+    ))
 }
 
 /// The offer, or why the text is not an AmazonBedrock offer file.

@@ -233,31 +233,44 @@ mod tests {
     #[test]
     fn usage_types_name_the_model_and_the_price() {
         let c = |u: &str| classify(u, "On-demand Inference");
-        let ok = |s: &str, d| Ok((s.to_string(), d));
-        assert_eq!(
-            c("USE1-Claude3.5Sonnet-input-tokens"),
-            ok("Claude3.5Sonnet", Dimension::Input)
-        );
-        assert_eq!(
-            c("USE1-Claude3.5Sonnet-output-tokens-batch"),
-            ok("Claude3.5Sonnet", Dimension::BatchOutput)
-        );
-        assert_eq!(
-            c("EU-NovaPro-cache-read-input-token-count"),
-            ok("NovaPro", Dimension::CacheRead)
-        );
-        assert_eq!(
-            c("USE1-Llama3-3-70B-input-tokens-priority"),
-            ok("Llama3-3-70B", Dimension::PriorityInput)
-        );
-        assert_eq!(
-            c("USE1-Nova2.0Lite-ProvisionedThroughput-NoCommit-ModelUnits"),
-            ok("Nova2.0Lite", Dimension::ModelUnit(Term::NoCommit))
-        );
-        assert_eq!(
-            c("USE1-Nova2.0Lite-ProvisionedThroughput-1month-ModelUnits"),
-            ok("Nova2.0Lite", Dimension::ModelUnit(Term::OneMonth))
-        );
+        for (usage_type, slug, dimension) in [
+            (
+                "USE1-Claude3.5Sonnet-input-tokens",
+                "Claude3.5Sonnet",
+                Dimension::Input,
+            ),
+            (
+                "USE1-Claude3.5Sonnet-output-tokens-batch",
+                "Claude3.5Sonnet",
+                Dimension::BatchOutput,
+            ),
+            (
+                "EU-NovaPro-cache-read-input-token-count",
+                "NovaPro",
+                Dimension::CacheRead,
+            ),
+            (
+                "USE1-Llama3-3-70B-input-tokens-priority",
+                "Llama3-3-70B",
+                Dimension::PriorityInput,
+            ),
+            (
+                "USE1-Nova2.0Lite-ProvisionedThroughput-NoCommit-ModelUnits",
+                "Nova2.0Lite",
+                Dimension::ModelUnit(Term::NoCommit),
+            ),
+            (
+                "USE1-Nova2.0Lite-ProvisionedThroughput-1month-ModelUnits",
+                "Nova2.0Lite",
+                Dimension::ModelUnit(Term::OneMonth),
+            ),
+        ] {
+            assert_eq!(
+                c(usage_type),
+                Ok((slug.to_string(), dimension)),
+                "{usage_type}"
+            );
+        }
         for (usage_type, why) in [
             (
                 "USE1-Nova2.0Lite-input-tokens-cross-region-global",
