@@ -226,3 +226,104 @@ fn unit_from_feed(
 pub fn round_price(usd: f64) -> f64 {
     (usd * 1e10).round() / 1e10
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(value: f64, origin: &str) -> Quoted {
+        Quoted {
+            value,
+            origin: origin.to_string(),
+        }
+    }
+
+    fn model(key: &str) -> FeedModel {
+        FeedModel {
+            key: key.to_string(),
+            name: "Widget".to_string(),
+            provider: "Acme".to_string(),
+            entry: "test feed 'w'".to_string(),
+            input: quoted(2.0, "from field a"),
+            output: quoted(8.0, "from field b"),
+            batch_input: None,
+            batch_output: Some(quoted(3.0, "from field c")),
+            cache_read: None,
+            priority_multiplier: None,
+            model_unit: None,
+        }
+    }
+
+    #[test]
+    fn defaults_fill_each_missing_price_and_say_so() {
+        let rates = model("acme-widget").into_rates(&RateCard::shipped());
+        assert_eq!(
+            rates.batch_prices(),
+            Some((1.0, 3.0)),
+            "input defaulted, output kept"
+        );
+        assert_eq!(rates.cache_read_per_mtok, 2.0);
+        assert_eq!(rates.priority_multiplier, DEFAULT_PRIORITY_MULTIPLIER);
+        assert_eq!(
+            (rates.name.as_str(), rates.provider.as_str()),
+            ("Widget", "Acme")
+        );
+        assert!(rates.model_unit.is_none() && rates.reserved_tier.is_none());
+        for said in [
+            "test feed 'w': input from field a",
+            "batch input: not in the feed, 50% of on-demand (SPEC §3 default)",
+            "batch output from field c",
+            "cache read: not in the feed, at the input price",
+            "priority multiplier 1.75: SPEC §3 default",
+        ] {
+            assert!(rates.source.contains(said), "{said}: {}", rates.source);
+        }
+    }
+
+    #[test]
+    fn feed_unit_prices_take_the_shipped_throughput_or_nothing() {
+        let shipped = RateCard::shipped();
+        let carried = model("nova-pro").into_rates(&shipped);
+        let shipped_unit = shipped.models["nova-pro"].model_unit.clone().unwrap();
+        assert_eq!(
+            carried.model_unit.unwrap().one_month,
+            shipped_unit.one_month
+        );
+        assert_eq!(carried.name, shipped.models["nova-pro"].name);
+
+        let priced = || FeedUnitPrices {
+            one_month: Some(quoted(20.0, "from SKU M")),
+            ..FeedUnitPrices::default()
+        };
+        let mut m = model("nova-pro");
+        m.model_unit = Some(priced());
+        let unit = m.into_rates(&shipped).model_unit.unwrap();
+        assert_eq!(
+            (unit.one_month, unit.no_commit, unit.six_month),
+            (Some(20.0), None, None)
+        );
+        assert_eq!(
+            unit.input_tokens_per_minute,
+            shipped_unit.input_tokens_per_minute
+        );
+        assert!(
+            unit.source.contains("one_month from SKU M") && unit.source.contains("CARRIED OVER")
+        );
+
+        let mut m = model("acme-widget");
+        m.model_unit = Some(priced());
+        let rates = m.into_rates(&shipped);
+        assert!(rates.model_unit.is_none());
+        assert!(
+            rates.source.contains("model unit not written"),
+            "{}",
+            rates.source
+        );
+    }
+
+    #[test]
+    fn round_price_reads_scaled_quotes_as_meant() {
+        assert_eq!(round_price(3e-6 * 1e6), 3.0);
+        assert_eq!(round_price(0.00072 * 1000.0), 0.72);
+    }
+}

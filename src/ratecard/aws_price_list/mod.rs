@@ -209,8 +209,25 @@ pub fn import(json: &str, region: Option<&str>, date: Option<&str>) -> Result<Im
 
 /// The offer, or why the text is not an AmazonBedrock offer file.
 fn read_offer(json: &str) -> Result<Offer, String> {
-    let value: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
-    match value.get("offerCode").and_then(Value::as_str) {
+    /// The offer code alone: read first, cheaply (the rest is skipped, not kept), so that
+    /// another service's offer is named as such rather than failing on some field.
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(rename = "offerCode")]
+        offer_code: Option<Value>,
+    }
+    let located = |e: serde_json::Error| match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("not JSON: {e}")
+        }
+        _ => format!("not an AWS Price List offer file: {e}"),
+    };
+    if !json.trim_start().starts_with('{') {
+        serde_json::from_str::<serde::de::IgnoredAny>(json).map_err(located)?;
+        return Err("not an AWS Price List offer file (not a JSON object)".into());
+    }
+    let head: Head = serde_json::from_str(json).map_err(located)?;
+    match head.offer_code.as_ref().and_then(Value::as_str) {
         None => return Err("not an AWS Price List offer file (no \"offerCode\")".into()),
         Some("AmazonBedrock") => {}
         Some(other) => {
@@ -219,7 +236,7 @@ fn read_offer(json: &str) -> Result<Offer, String> {
             ));
         }
     }
-    serde_json::from_str(json).map_err(|e| format!("not an AWS Price List offer file: {e}"))
+    serde_json::from_str(json).map_err(located)
 }
 
 /// The region asked for, or the file's only one, or us-east-1 among several.

@@ -165,7 +165,18 @@ fn what_is_not_an_offer_says_so() {
     assert!(
         import("[1]", None, None)
             .unwrap_err()
+            .contains("(not a JSON object)")
+    );
+    assert!(
+        import("{\"version\": 1}", None, None)
+            .unwrap_err()
             .contains("no \"offerCode\"")
+    );
+    let bad_product = "{\"offerCode\": \"AmazonBedrock\", \"products\": {\"A\": 3}}";
+    let e = import(bad_product, None, None).unwrap_err();
+    assert!(
+        e.starts_with("not an AWS Price List offer file") && e.contains("line 1 column"),
+        "{e}"
     );
     let ec2 = offer(&BASE).replace("AmazonBedrock", "AmazonEC2");
     assert!(
