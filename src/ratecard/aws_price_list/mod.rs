@@ -2,10 +2,10 @@
 //! (`https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonBedrock/current/[<region>/]index.json`)
 //! → a rate card for one region (SPEC §3, issue 7).
 //!
-//! Verified against public code that reads the live Price List (get-products on `AmazonBedrock`
-//! and the bulk offer file), December 2026: the offer layout (`offerCode`, `publicationDate`,
-//! `products.<SKU>.attributes`, `terms.OnDemand.<SKU>.<term>.priceDimensions.<rate>` with `unit`
-//! and `pricePerUnit.USD` as a decimal string); the attributes `usagetype`, `regionCode`, `model`,
+//! Verified (December 2026) against public code and notes that read the live Price List for
+//! `AmazonBedrock` (get-products records, which carry the same per-SKU product and terms as the
+//! offer file): `product.attributes`, `terms.OnDemand.<term>.priceDimensions.<rate>` with `unit`
+//! and `pricePerUnit.USD` as a decimal string; the attributes `usagetype`, `regionCode`, `model`,
 //! `provider`, `inferenceType`, `feature`; usage types `<REGION>-<Model>-input-tokens`,
 //! `-output-tokens`, `-input-tokens-batch`, `-output-tokens-batch`, `-input-tokens-priority`,
 //! `-input-tokens-flex`, `-cache-read-input-token-count`, `-cache-write-input-token-count`,
@@ -15,7 +15,9 @@
 //! of the separate `AmazonBedrockFoundationModels` offer quote per million tokens in opaque
 //! `Units`: not read here).
 //!
-//! Assumed, not seen: the six-month and one-year model-unit usage types (`-6month-`, `-1year-`),
+//! Assumed, not seen in a Bedrock file: the offer file's top level (`offerCode`, `version`,
+//! `publicationDate`, `products.<SKU>`, `terms.OnDemand.<SKU>.<term>`) as AWS's bulk offer format
+//! has it for every service; the six-month and one-year model-unit usage types (`-6month-`, `-1year-`),
 //! the spelling of the hourly unit (any unit saying `hour` or `Hrs`), `1M tokens` units in this
 //! offer (read if present), and that model-unit SKUs are priced under `terms.OnDemand` like the
 //! rest (SKUs priced only under other term types are skipped and counted). The usage type, not
