@@ -249,16 +249,37 @@ pub enum RatesImport {
     /// Turn LiteLLM's model_prices_and_context_window.json into a rate card (its Bedrock chat
     /// entries), printed as TOML or written to --out.
     ImportLitellm(ImportLitellmArgs),
+    /// Turn the AWS Price List offer file of Amazon Bedrock (…/offers/v1.0/aws/AmazonBedrock/
+    /// current/[REGION/]index.json) into a rate card for one region, printed as TOML or written
+    /// to --out.
+    ImportAwsPriceList(ImportAwsPriceListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportAwsPriceListArgs {
+    #[command(flatten)]
+    pub feed: FeedArgs,
+    /// The region whose prices are taken (regionCode) [default: the file's only region, else
+    /// us-east-1].
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportLitellmArgs {
-    /// LiteLLM's model_prices_and_context_window.json (or an excerpt of it).
+    #[command(flatten)]
+    pub feed: FeedArgs,
+}
+
+/// What every `rates import-…` takes: the feed file, where the card goes, and its date.
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// The price file (or an excerpt of it).
     pub file: PathBuf,
     /// Write the rate card here instead of printing it.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The card's date [default: today, UTC].
+    /// The card's date [default: the AWS offer's publicationDate; for LiteLLM, today (UTC)].
     #[arg(long)]
     pub date: Option<String>,
 }

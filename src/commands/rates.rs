@@ -1,17 +1,22 @@
-//! `ptsim rates`: the shipped rate card as a table, JSON, or its TOML source.
+//! `ptsim rates`: the shipped rate card as a table, JSON, or its TOML source; `import-litellm` and
+//! `import-aws-price-list` build a card from a price feed.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use anyhow::Context;
 
 use crate::UsageError;
-use crate::cli::{ImportLitellmArgs, RatesArgs, RatesImport};
+use crate::cli::{ImportAwsPriceListArgs, ImportLitellmArgs, RatesArgs, RatesImport};
 use crate::output::write_atomic;
-use crate::ratecard::{RateCard, SHIPPED_TOML, Term, litellm};
+use crate::ratecard::feed::Import;
+use crate::ratecard::{RateCard, SHIPPED_TOML, Term, aws_price_list, litellm};
 
 pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
-    if let Some(RatesImport::ImportLitellm(import)) = &args.import {
-        return import_litellm(import);
+    match &args.import {
+        Some(RatesImport::ImportLitellm(import)) => return import_litellm(import),
+        Some(RatesImport::ImportAwsPriceList(import)) => return import_aws_price_list(import),
+        None => {}
     }
     let card = RateCard::shipped();
     let text = if args.toml {
@@ -27,22 +32,54 @@ pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
 /// `ptsim rates import-litellm FILE`: the Bedrock entries as a rate card; what was skipped is
 /// counted on stderr.
 fn import_litellm(args: &ImportLitellmArgs) -> anyhow::Result<()> {
-    let label = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {label}"))?;
+    let (label, text) = read_feed(&args.feed.file)?;
     let date = args
+        .feed
         .date
         .clone()
         .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string());
     let import = litellm::import(&text, &date).map_err(|m| UsageError(format!("{label}: {m}")))?;
+    finish_import(&label, "import-litellm", &import, args.feed.out.as_deref())
+}
+
+/// `ptsim rates import-aws-price-list FILE`: the AWS Price List offer of Amazon Bedrock as a rate
+/// card for one region; what was skipped is counted on stderr.
+fn import_aws_price_list(args: &ImportAwsPriceListArgs) -> anyhow::Result<()> {
+    let (label, text) = read_feed(&args.feed.file)?;
+    let import = aws_price_list::import(&text, args.region.as_deref(), args.feed.date.as_deref())
+        .map_err(|m| UsageError(format!("{label}: {m}")))?;
+    finish_import(
+        &label,
+        "import-aws-price-list",
+        &import,
+        args.feed.out.as_deref(),
+    )
+}
+
+/// The feed file's name for messages, and its text.
+fn read_feed(path: &Path) -> anyhow::Result<(String, String)> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {label}"))?;
+    Ok((label, text))
+}
+
+/// Counts what an import skipped on stderr, then writes the card to `out` (atomically) or
+/// prints it.
+fn finish_import(
+    label: &str,
+    command: &str,
+    import: &Import,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
     let toml = format!(
-        "# Rate card imported from {label} by `ptsim rates import-litellm`.\n{}",
+        "# Rate card imported from {label} by `ptsim rates {command}`.\n{}",
         toml::to_string(&import.card)?
     );
     super::print_warning(&format!(
-        "{} models imported, {} entries skipped (other providers, modes, regional variants, \
-         duplicates); the first few: {}",
+        "{} models imported, {} entries skipped ({}); the first few: {}",
         import.card.models.len(),
         import.skipped.len(),
+        import.skipped_kinds,
         import
             .skipped
             .iter()
@@ -51,7 +88,7 @@ fn import_litellm(args: &ImportLitellmArgs) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join("; ")
     ));
-    match &args.out {
+    match out {
         Some(path) => write_atomic(path, toml.as_bytes()),
         None => super::print_stdout(&toml),
     }

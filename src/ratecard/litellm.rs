@@ -9,11 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::feed::{FeedModel, Import, Quoted, round_price};
 use super::{ModelRates, RateCard};
 use crate::history::model_id;
-
-/// The priority multiplier when a feed gives none (SPEC §3 default).
-const DEFAULT_PRIORITY_MULTIPLIER: f64 = 1.75;
 
 /// One entry of the LiteLLM file (the fields ptsim reads; the rest are ignored).
 #[derive(Debug, Deserialize)]
@@ -25,14 +23,6 @@ struct Entry {
     input_cost_per_token_batches: Option<f64>,
     output_cost_per_token_batches: Option<f64>,
     cache_read_input_token_cost: Option<f64>,
-}
-
-/// What an import made and what it left out.
-#[derive(Debug)]
-pub struct Import {
-    pub card: RateCard,
-    /// Entries left out, with why (`key: reason`).
-    pub skipped: Vec<String>,
 }
 
 /// Reads LiteLLM JSON text into a rate card dated `date`.
@@ -64,25 +54,26 @@ pub fn import(json: &str, date: &str) -> Result<Import, String> {
             ));
             continue;
         }
-        let rates = model_rates(id, &key, &entry, input, output, &shipped);
+        let rates = feed_model(id, &key, &entry, input, output).into_rates(&shipped);
         models.insert(key, rates);
     }
     if models.is_empty() {
         return Err("no Bedrock chat entry with input and output prices found".to_string());
     }
-    let card = RateCard {
-        date: date.to_string(),
-        currency: "USD".to_string(),
-        region: "in-region Bedrock prices as LiteLLM lists them (base model ids)".to_string(),
-        note: format!(
-            "Imported by `ptsim rates import-litellm` from {} Bedrock entries; capacity products \
-             carried over from the shipped card of {}.",
-            models.len(),
-            shipped.date
-        ),
+    let note = format!(
+        "Imported by `ptsim rates import-litellm` from {} Bedrock entries; capacity products \
+         carried over from the shipped card of {}.",
+        models.len(),
+        shipped.date
+    );
+    Ok(Import::new(
+        date.to_string(),
+        "in-region Bedrock prices as LiteLLM lists them (base model ids)".to_string(),
+        note,
         models,
-    };
-    Ok(Import { card, skipped })
+        skipped,
+        "other providers, modes, regional variants, duplicates".to_string(),
+    ))
 }
 
 /// Why an entry is not imported, if it is not.
@@ -110,71 +101,34 @@ fn has_geo_prefix(id: &str) -> bool {
         .is_some_and(|(head, _)| GEO.contains(&head))
 }
 
-fn model_rates(
-    id: &str,
-    key: &str,
-    entry: &Entry,
-    input: f64,
-    output: f64,
-    shipped: &RateCard,
-) -> ModelRates {
-    let mut notes = vec![format!(
-        "input_cost_per_token {input:e}, output_cost_per_token {output:e}"
-    )];
-    let batch = match (
-        entry.input_cost_per_token_batches,
-        entry.output_cost_per_token_batches,
-    ) {
-        (Some(i), Some(o)) => {
-            notes.push(format!("batch from *_batches ({i:e}, {o:e})"));
-            (per_mtok(i), per_mtok(o))
-        }
-        _ => {
-            notes.push(
-                "batch: no *_batches in the entry, 50% of on-demand (SPEC §3 default)".into(),
-            );
-            (per_mtok(input) * 0.5, per_mtok(output) * 0.5)
-        }
+/// The entry as the feed-neutral model that `feed` turns into rate-card prices.
+fn feed_model(id: &str, key: &str, entry: &Entry, input: f64, output: f64) -> FeedModel {
+    let quoted = |field: &str, per_token: f64| Quoted {
+        value: per_mtok(per_token),
+        origin: format!("from {field} {per_token:e}"),
     };
-    let cache_read = match entry.cache_read_input_token_cost {
-        Some(c) => {
-            notes.push(format!("cache_read_input_token_cost {c:e}"));
-            per_mtok(c)
-        }
-        None => {
-            notes.push("no cache_read_input_token_cost: cache reads at the input price".into());
-            per_mtok(input)
-        }
-    };
-    notes.push(format!(
-        "priority multiplier {DEFAULT_PRIORITY_MULTIPLIER}: SPEC §3 default"
-    ));
-    let carried = shipped.models.get(key);
-    if carried.is_some() {
-        notes.push("capacity products: the shipped card's".into());
-    }
-    ModelRates {
-        name: carried.map_or_else(|| key.to_string(), |m| m.name.clone()),
-        provider: carried.map_or_else(
-            || model_id::stem(id).0.unwrap_or("unknown").to_string(),
-            |m| m.provider.clone(),
-        ),
-        input_per_mtok: per_mtok(input),
-        output_per_mtok: per_mtok(output),
-        batch: true,
-        batch_input_per_mtok: Some(batch.0),
-        batch_output_per_mtok: Some(batch.1),
-        cache_read_per_mtok: cache_read,
-        priority_multiplier: DEFAULT_PRIORITY_MULTIPLIER,
-        source: format!("LiteLLM entry '{id}': {}", notes.join("; ")),
-        model_unit: carried.and_then(|m| m.model_unit.clone()),
-        reserved_tier: carried.and_then(|m| m.reserved_tier.clone()),
-        azure_ptu: None,
+    FeedModel {
+        key: key.to_string(),
+        name: key.to_string(),
+        provider: model_id::stem(id).0.unwrap_or("unknown").to_string(),
+        entry: format!("LiteLLM entry '{id}'"),
+        input: quoted("input_cost_per_token", input),
+        output: quoted("output_cost_per_token", output),
+        batch_input: entry
+            .input_cost_per_token_batches
+            .map(|c| quoted("input_cost_per_token_batches", c)),
+        batch_output: entry
+            .output_cost_per_token_batches
+            .map(|c| quoted("output_cost_per_token_batches", c)),
+        cache_read: entry
+            .cache_read_input_token_cost
+            .map(|c| quoted("cache_read_input_token_cost", c)),
+        priority_multiplier: None,
+        model_unit: None,
     }
 }
 
-/// USD per token → USD per million tokens, rounded to 10 decimals (3e-06 is 3.0, not
-/// 2.9999999999999996).
+/// USD per token → USD per million tokens, rounded to 10 decimals.
 fn per_mtok(usd_per_token: f64) -> f64 {
-    (usd_per_token * 1e6 * 1e10).round() / 1e10
+    round_price(usd_per_token * 1e6)
 }

@@ -1,6 +1,9 @@
 //! The rate card (SPEC §3): on-demand, batch and cache-read token prices and capacity products
-//! per model, each number with its source. The shipped card is `rates.toml`, embedded.
+//! per model, each number with its source. The shipped card is `rates.toml`, embedded; `litellm`
+//! and `aws_price_list` build cards from price feeds, through `feed`.
 
+pub mod aws_price_list;
+pub mod feed;
 pub mod litellm;
 pub mod steps;
 

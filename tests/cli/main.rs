@@ -7,6 +7,7 @@ mod fit;
 mod fuzz;
 mod hardening;
 mod oracles;
+mod prices;
 mod replay_oracle;
 mod risk;
 mod run;
