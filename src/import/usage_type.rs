@@ -86,6 +86,12 @@ pub fn classify(usage_type: &str) -> Result<TokenUsageType, String> {
     let rest = strip_region(text, '-');
     let words: Vec<&str> = rest.split('-').collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    if let Some(media) = lower
+        .iter()
+        .find(|w| matches!(w.as_str(), "image" | "video" | "audio"))
+    {
+        return Err(format!("{media} tokens, not text traffic"));
+    }
     let Some((at, kind, used)) =
         (1..lower.len()).find_map(|i| kind_at(&lower[i..]).map(|(k, n)| (i, k, n)))
     else {

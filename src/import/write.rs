@@ -177,7 +177,7 @@ pub fn workloads_toml(import: &Import, command: &str) -> Vec<u8> {
         let _ = writeln!(out, "{prefix}[[workloads]]");
         let _ = writeln!(out, "{prefix}name = \"{}\"", m.key);
         let _ = writeln!(out, "{prefix}model = \"{}\"", m.key);
-        let _ = writeln!(out, "{prefix}batch_share = {}", share(m.batch_share()));
+        let _ = writeln!(out, "{prefix}batch_share = {:?}", share(m.batch_share()));
         let _ = writeln!(
             out,
             "{prefix}cache_hit_share = {}",
