@@ -177,3 +177,64 @@ fn file_label(path: &Path) -> String {
         |n| n.to_string_lossy().into_owned(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "line_item_line_item_type,line_item_usage_start_date,line_item_usage_end_date,\
+                        line_item_product_code,line_item_usage_type,line_item_usage_amount,pricing_unit\n";
+
+    fn cur(rows: &str) -> Import {
+        let bytes = format!("{HEAD}{rows}").into_bytes();
+        parse(
+            Format::Cur,
+            vec![(PathBuf::from("t.csv"), bytes)],
+            &RateCard::shipped(),
+            MarketplaceUnit::Tokens,
+        )
+        .unwrap()
+    }
+
+    /// 1,000 standard input, 1,000 batch input, 500 batch output and 250 cache-read tokens in one
+    /// hour: batch share (1000 + 500) / 2750, cache-hit share 250 / 2250.
+    #[test]
+    fn shares_are_the_hand_computed_ratios() {
+        let t = "2025-03-03T00:00:00Z,2025-03-03T01:00:00Z,AmazonBedrock";
+        let import = cur(&format!(
+            "Usage,{t},USE1-NovaPro-input-tokens,1,1K tokens\n\
+             Usage,{t},USE1-NovaPro-input-tokens-batch,1000,tokens\n\
+             Usage,{t},USE1-NovaPro-output-tokens-batch,0.0005,1M tokens\n\
+             Usage,{t},USE1-NovaPro-cache-read-input-token-count,250,tokens\n\
+             Tax,{t},USE1-NovaPro-input-tokens,x,1K tokens\n"
+        ));
+        let m = &import.models["nova-pro"];
+        assert_eq!(m.totals.all_input(), 2250.0);
+        assert_eq!(m.totals.output, 500.0);
+        assert_eq!(m.batch_share(), 1500.0 / 2750.0);
+        assert_eq!(m.cache_hit_share(), 250.0 / 2250.0);
+        assert_eq!(import.not_usage_rows["Tax"], 1);
+        let trace = String::from_utf8(write::trace_csv(m, 483_600, 483_601)).unwrap();
+        assert!(
+            trace.contains("\n2025-03-03T00:00:00Z,2250,500,250,0,1000,500\n"),
+            "{trace}"
+        );
+        assert!(
+            trace.ends_with("\n2025-03-03T01:00:00Z,0,0,0,0,0,0\n"),
+            "{trace}"
+        );
+    }
+
+    /// A line item from 22:00 to 02:00 is four hours, a quarter in each.
+    #[test]
+    fn a_line_item_is_spread_evenly_over_its_hours() {
+        let import = cur(
+            "Usage,2025-03-03T22:00:00Z,2025-03-04T02:00:00Z,AmazonBedrock,\
+             USE1-NovaMicro-output-tokens,8,1K tokens\n",
+        );
+        let m = &import.models["nova-micro"];
+        assert_eq!(m.hours.len(), 4);
+        assert!(m.hours.values().all(|h| h.output == 2000.0));
+        assert_eq!(import.spread_rows, 1);
+    }
+}
