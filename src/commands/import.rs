@@ -59,6 +59,15 @@ fn import_files(format: Format, args: &ImportArgs) -> anyhow::Result<()> {
                 .join(", ")
         ));
     }
+    if let Some((first, last)) = import.span()
+        && last - first + 1 < (crate::history::MIN_DAYS * 24) as i64
+    {
+        super::print_warning(&format!(
+            "the usage covers {} hours; `ptsim fit` and `backtest` need at least {} days",
+            last - first + 1,
+            crate::history::MIN_DAYS
+        ));
+    }
     if import.spread_rows > 0 {
         super::print_warning(&format!(
             "{} line items span several hours (daily or monthly granularity) and were spread \

@@ -100,7 +100,8 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, ImportError> {
 }
 
 /// Reads every row of an export. `is_bedrock(service, product, usage_type)` says which rows are
-/// Bedrock's; their usage rows get numbers and times parsed.
+/// Bedrock's: other rows come back empty (to be counted), Bedrock usage rows with their numbers
+/// and times parsed.
 pub fn line_items(
     path: &Path,
     bytes: &[u8],
@@ -181,23 +182,41 @@ pub fn line_items(
         })?;
         let row = record.position().map_or(0, |p| p.line());
         let get = |col: usize| record.get(col).unwrap_or("").to_string();
+        let product_name = product
+            .iter()
+            .filter_map(|&i| record.get(i))
+            .find(|p| !p.is_empty())
+            .unwrap_or("");
+        let bedrock = is_bedrock(
+            record.get(service.0).unwrap_or(""),
+            product_name,
+            record.get(usage_type.0).unwrap_or(""),
+        );
+        if !bedrock {
+            // Only counted: an empty row (no allocation) keeps a large export's other services cheap.
+            items.push(LineItem {
+                row,
+                service: String::new(),
+                usage_type: String::new(),
+                charge_type: String::new(),
+                product: String::new(),
+                resource: String::new(),
+                unit: String::new(),
+                usage: None,
+            });
+            continue;
+        }
         let mut item = LineItem {
             row,
             service: get(service.0),
             usage_type: get(usage_type.0),
             charge_type: get(charge_type.0),
-            product: product
-                .iter()
-                .map(|&i| get(i))
-                .find(|p| !p.is_empty())
-                .unwrap_or_default(),
+            product: product_name.to_string(),
             resource: resource.map(get).unwrap_or_default(),
             unit: get(unit.0),
             usage: None,
         };
-        if (schema.is_usage)(&item.charge_type)
-            && is_bedrock(&item.service, &item.product, &item.usage_type)
-        {
+        if (schema.is_usage)(&item.charge_type) {
             let time = |(col, name): &(usize, String)| {
                 parse_seconds(record.get(*col).unwrap_or(""))
                     .map_err(|m| row_error(row, format!("{name}: {m}")))
