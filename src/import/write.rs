@@ -252,3 +252,51 @@ pub fn summary_table(import: &Import) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::aggregate::HourTokens;
+    use std::path::Path;
+
+    fn one_model() -> ModelUsage {
+        let hour = HourTokens {
+            input: 100.0,
+            output: 20.0,
+            cache_read: 50.0,
+            cache_write: 10.0,
+            batch_input: 30.0,
+            batch_output: 5.0,
+        };
+        ModelUsage {
+            key: "nova-pro".to_string(),
+            in_rate_card: true,
+            source_names: vec!["NovaPro".to_string()],
+            hours: [(483_600, hour), (483_602, hour)].into_iter().collect(),
+            totals: hour,
+            by_tier: Default::default(),
+            by_routing: Default::default(),
+            rows: 2,
+        }
+    }
+
+    #[test]
+    fn the_trace_header_is_spec_5_then_detail_columns() {
+        assert!(TRACE_HEADER.starts_with("timestamp,input_tokens,output_tokens,"));
+        assert_eq!(
+            TRACE_HEADER,
+            "timestamp,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,\
+             batch_input_tokens,batch_output_tokens"
+        );
+    }
+
+    #[test]
+    fn the_trace_reader_reads_the_trace_with_gaps_as_zeros() {
+        let bytes = trace_csv(&one_model(), 483_600, 483_602);
+        let trace = crate::traffic::HourlyTrace::parse(Path::new("t.csv"), &bytes).unwrap();
+        assert_eq!(trace.hours.len(), 3);
+        assert_eq!(trace.hours[0].input_tokens, 160.0);
+        assert_eq!(trace.hours[1].input_tokens, 0.0);
+        assert_eq!(trace.hours[2].output_tokens, 20.0);
+    }
+}
