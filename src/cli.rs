@@ -37,6 +37,38 @@ pub enum Command {
     /// Tornado: which inputs move the min-mean k and its P50 savings most (writes
     /// sensitivity.csv and charts).
     Sensitivity(SensitivityArgs),
+    /// Turn Bedrock usage in AWS billing exports (CUR 2.0 or FOCUS 1.2 CSV, plain or gzip) into
+    /// hourly traces per model, import.json and a workloads.toml snippet.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// The billing export formats `ptsim import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// AWS Cost and Usage Report 2.0 CSV (`line_item_usage_type` …; legacy `lineItem/UsageType`
+    /// headers accepted).
+    Cur(ImportArgs),
+    /// FOCUS 1.2 CSV from AWS Data Exports (`ChargePeriodStart`, `ConsumedQuantity`,
+    /// `x_UsageType` …).
+    Focus(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Export files (.csv or .csv.gz); several are read as one export.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Output folder for the traces, import.json and workloads.toml.
+    #[arg(long, default_value = "output/import")]
+    pub out: PathBuf,
+    /// Tokens per unit where a Marketplace token row's unit is the generic `Units` (AWS does not
+    /// say; check one row's cost against the model's price per million tokens).
+    #[arg(long, value_enum, default_value_t = crate::import::unit::MarketplaceUnit::Tokens)]
+    pub marketplace_unit: crate::import::unit::MarketplaceUnit,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod cost;
 pub mod fit;
 pub mod guard;
 pub mod history;
+pub mod import;
 pub mod numerics;
 pub mod output;
 pub mod ratecard;
@@ -36,6 +37,7 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
         e.is::<scenario::ScenarioError>()
             || e.is::<traffic::TraceError>()
             || e.is::<history::HistoryError>()
+            || e.is::<import::ImportError>()
             || e.is::<UsageError>()
     });
     if bad_input { 2 } else { 1 }
@@ -53,5 +55,6 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<()> {
         cli::Command::Backtest(args) => commands::backtest::run(args),
         cli::Command::Terms(args) => commands::terms::run(args),
         cli::Command::Sensitivity(args) => commands::sensitivity::run(args),
+        cli::Command::Import(command) => commands::import::run(command),
     }
 }

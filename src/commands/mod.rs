@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod completions;
 pub mod fit;
+pub mod import;
 pub mod rates;
 pub mod replay;
 pub mod run;

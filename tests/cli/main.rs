@@ -6,6 +6,7 @@ mod errors;
 mod fit;
 mod fuzz;
 mod hardening;
+mod import;
 mod oracles;
 mod prices;
 mod replay_oracle;
