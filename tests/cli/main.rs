@@ -1,5 +1,6 @@
 //! One integration binary that runs the real `ptsim` (assert_cmd) in temporary folders.
 
+mod capacity;
 mod common;
 mod corpus;
 mod errors;
