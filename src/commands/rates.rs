@@ -10,7 +10,9 @@ use crate::UsageError;
 use crate::cli::{ImportAwsPriceListArgs, ImportLitellmArgs, RatesArgs, RatesImport};
 use crate::output::write_atomic;
 use crate::ratecard::feed::Import;
-use crate::ratecard::{RateCard, SHIPPED_TOML, Term, aws_price_list, litellm};
+use crate::ratecard::{
+    CapacityProduct, Product, RateCard, SHIPPED_TOML, Term, aws_price_list, litellm,
+};
 
 pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
     match &args.import {
@@ -151,9 +153,56 @@ pub fn table(card: &RateCard) -> String {
             mu.map_or("-", |u| u.mode.as_str()),
         );
     }
+    other_products(&mut out, card);
     let _ = writeln!(
         out,
         "\nSources: `ptsim rates --toml` shows each number's source."
     );
     out
+}
+
+/// The Reserved tier and Azure PTUs: per unit-hour on each term they are sold on, the unit's
+/// throughput, and the counts it is sold in.
+fn other_products(out: &mut String, card: &RateCard) {
+    let rows: Vec<(&String, Product, &CapacityProduct)> = card
+        .models
+        .iter()
+        .flat_map(|(key, m)| m.products().map(move |(p, c)| (key, p, c)))
+        .filter(|(_, p, _)| *p != Product::ModelUnit)
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nother capacity products (USD per unit-hour; monthly prices / 730)\n{:<22} {:<14} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>7} {:>9}",
+        "model",
+        "product",
+        "no-commit",
+        "1-month",
+        "3-month",
+        "1-year",
+        "in/min",
+        "out/min",
+        "mode",
+        "sold in"
+    );
+    for (key, product, unit) in rows {
+        let term = |t: Term| price(unit.hourly_price(t));
+        let steps = unit.steps();
+        let _ = writeln!(
+            out,
+            "{:<22} {:<14} {:>9} {:>10} {:>10} {:>10} {:>10.0} {:>10.0} {:>7} {:>9}",
+            key,
+            product.as_str(),
+            term(Term::NoCommit),
+            term(Term::OneMonth),
+            term(Term::ThreeMonth),
+            term(Term::OneYear),
+            unit.input_tokens_per_minute,
+            unit.output_tokens_per_minute,
+            unit.mode.as_str(),
+            format!("{}+{}", steps.min, steps.increment),
+        );
+    }
 }
