@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::format::{percent, usd};
 use super::table::pool_heading;
 use crate::analysis::{PoolReport, RunReport};
-use crate::ratecard::RateCard;
+use crate::ratecard::{Product, RateCard};
 use crate::scenario::{Pool, Scenario};
 use crate::stats::curve::CurveRow;
 use crate::stats::sizing::Rule;
@@ -221,12 +221,35 @@ fn write_assumptions(out: &mut String, scenario: &Scenario, pool: &Pool, card: &
     out.push('\n');
 }
 
+/// A caveat per capacity product the scenario's pools buy.
+fn product_caveat(product: Product) -> &'static str {
+    match product {
+        Product::ModelUnit => {
+            "- AWS does not publish how many tokens a model unit serves; the throughput above is \
+             a sourced estimate or an assumption, and it scales every unit count in this report."
+        }
+        Product::ReservedTier => {
+            "- AWS does not publish Reserved-tier prices; the per-1K-TPM rates above are an \
+             assumption (break-even at 50% on one month): put your quote in the scenario."
+        }
+        Product::AzurePtu => {
+            "- Azure PTUs are sized from Microsoft's input TPM per PTU and output weight; the \
+             capacity calculator is the authority for your model version. Only counts Azure sells \
+             (at least 15, then steps of 5) are priced."
+        }
+    }
+}
+
 fn write_caveats(out: &mut String, scenario: &Scenario) {
+    let _ = writeln!(out, "## Caveats\n");
+    for product in Product::ALL {
+        if scenario.pools.iter().any(|p| p.product == product) {
+            let _ = writeln!(out, "{}", product_caveat(product));
+        }
+    }
     let _ = writeln!(
         out,
-        "## Caveats\n\n\
-         - AWS does not publish how many tokens a model unit serves; the throughput above is a \
-         sourced estimate or an assumption, and it scales every unit count in this report.\n\
+        "\
          - Prices are list prices as of the rate card's date ({}); private pricing changes the \
          answer (`edp_discount`).\n\
          - Traffic is modelled hour by hour; latency and queueing inside the hour are not.\n\

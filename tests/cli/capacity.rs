@@ -102,6 +102,9 @@ fn azure_ptus_sweep_only_legal_counts_and_are_priced_exactly() {
         .as_f64()
         .unwrap();
     assert!(close(u, 260.0 / 730.0 / 0.36, 1e-9), "{u}");
+    // The report's caveats speak of the product bought.
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("Azure PTUs are sized") && !report.contains("model unit serves"));
 }
 
 #[test]
