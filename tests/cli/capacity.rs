@@ -6,10 +6,6 @@ use std::path::Path;
 
 use super::common::*;
 
-fn close(actual: f64, expected: f64, rel: f64) -> bool {
-    (actual - expected).abs() <= rel * expected.abs().max(1e-12)
-}
-
 /// GPT-4.1 on Azure PTUs: 3,000 input TPM per PTU (180,000 tokens an hour), one output token
 /// burns four input tokens. 2.16M input (12 PTU-hours) + 450,000 output (10 PTU-hours) an hour
 /// is a constant 22 PTUs of load, worth 2.16 × $2 + 0.45 × $8 = $7.92 = 22 × $0.36 an hour.
@@ -186,28 +182,13 @@ fn terms_price_ptu_fleets_on_every_azure_term_and_refuse_illegal_units() {
 
 #[test]
 fn a_ptu_pool_refuses_a_max_units_it_cannot_buy() {
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = write(
-        dir.path(),
-        "s.toml",
-        &ptu_scenario("one_month", "max_units = 17"),
-    );
-    let out = dir.path().join("out");
-    let assert = ptsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = run_fails(&ptu_scenario("one_month", "max_units = 17"), None);
     assert!(
         stderr.contains("s.toml:11:13: pools[0].max_units")
             && stderr.contains("at least 15, then steps of 5")
             && stderr.contains("15 or 20, got 17"),
         "{stderr}"
     );
-    assert!(!out.exists());
 }
 
 /// Sonnet 4.5 on Reserved-tier blocks of 100K input + 10K output TPM ($13.50 an hour on one
@@ -368,25 +349,14 @@ fn bad_capacity_settings_name_their_field() {
             "0.01",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
         let text = ptu_scenario("one_month", "").replace(
             "fill_idle = false",
             &format!("fill_idle = false\n[pools.capacity]\n{capacity}"),
         );
-        let scenario = write(dir.path(), "s.toml", &text);
-        let out = dir.path().join("out");
-        let assert = ptsim()
-            .arg("run")
-            .arg(&scenario)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = run_fails(&text, None);
         assert!(
             stderr.contains(field) && stderr.contains(says),
             "{capacity}: {stderr}"
         );
-        assert!(!out.exists());
     }
 }

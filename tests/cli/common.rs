@@ -104,3 +104,28 @@ model = "claude-3.5-sonnet"
 "#
     )
 }
+
+/// Runs `ptsim run` on `scenario_text` (and an optional trace) and returns stderr, asserting exit
+/// code 2 and that no output folder was created.
+pub fn run_fails(scenario_text: &str, trace: Option<&str>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "s.toml", scenario_text);
+    if let Some(t) = trace {
+        write(dir.path(), "history.csv", t);
+    }
+    let out = dir.path().join("out");
+    let assert = ptsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists(), "an output folder was written for bad input");
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+/// Whether `actual` is within `rel` (relative) of `expected`.
+pub fn close(actual: f64, expected: f64, rel: f64) -> bool {
+    (actual - expected).abs() <= rel * expected.abs().max(1e-12)
+}

@@ -34,26 +34,6 @@ model = "claude-sonnet-4.5"
 file = "history.csv"
 "#;
 
-/// Runs `ptsim run` on `scenario_text` (and an optional trace) and returns stderr, asserting exit
-/// code 2 and that no output folder was created.
-fn run_fails(scenario_text: &str, trace: Option<&str>) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = write(dir.path(), "s.toml", scenario_text);
-    if let Some(t) = trace {
-        write(dir.path(), "history.csv", t);
-    }
-    let out = dir.path().join("out");
-    let assert = ptsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    assert!(!out.exists(), "an output folder was written for bad input");
-    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
-}
-
 fn assert_mentions(stderr: &str, parts: &[&str]) {
     for part in parts {
         assert!(stderr.contains(part), "expected {part:?} in:\n{stderr}");

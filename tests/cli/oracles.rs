@@ -8,10 +8,6 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::common::*;
 
-fn close(actual: f64, expected: f64, rel: f64) -> bool {
-    (actual - expected).abs() <= rel * expected.abs().max(1e-12)
-}
-
 #[test]
 fn constant_traffic_is_priced_exactly_and_every_percentile_agrees() {
     // 22.5M in + 5.625M out per hour = 1.5 units of load (15M + 3.75M per unit-hour), worth
