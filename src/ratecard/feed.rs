@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{CapacityProduct, ModelRates, RateCard};
+use super::{CapacityProduct, ModelRates, RateCard, TpmPrice, TpmPrices};
+use crate::cost::CapacityMode;
 
 /// The priority multiplier when a feed gives none (SPEC §3 default).
 pub const DEFAULT_PRIORITY_MULTIPLIER: f64 = 1.75;
@@ -72,7 +73,24 @@ pub struct FeedModel {
     pub priority_multiplier: Option<Quoted>,
     /// Model-unit prices from the feed; `None`: carry the shipped card's product over.
     pub model_unit: Option<FeedUnitPrices>,
+    /// Reserved-tier prices per 1K TPM-month from the feed; `None`: carry the shipped card's
+    /// product over.
+    pub reserved_tier: Option<FeedReservedPrices>,
 }
+
+/// Reserved-tier prices a feed quotes: USD per 1K tokens-per-minute per month, input and output,
+/// for one and three months.
+#[derive(Debug, Default)]
+pub struct FeedReservedPrices {
+    pub one_month_input: Option<Quoted>,
+    pub one_month_output: Option<Quoted>,
+    pub three_month_input: Option<Quoted>,
+    pub three_month_output: Option<Quoted>,
+}
+
+/// The Reserved tier's minimum reservation (AWS Bedrock user guide, service tiers), the block a
+/// feed-priced Reserved tier gets when the shipped card has none for the model.
+const MIN_RESERVED_TPM: (f64, f64) = (100_000.0, 10_000.0);
 
 /// Hourly model-unit prices a feed quotes, per term, with their origins.
 #[derive(Debug, Default)]
@@ -145,10 +163,21 @@ impl FeedModel {
                 product
             }
         };
-        let reserved_tier = carried.and_then(|m| m.reserved_tier.clone());
-        if reserved_tier.is_some() {
-            notes.push("reserved tier: the shipped card's".into());
-        }
+        let reserved_tier = match self.reserved_tier {
+            Some(prices) => {
+                let (product, note) =
+                    reserved_from_feed(prices, carried.and_then(|m| m.reserved_tier.as_ref()));
+                notes.push(note);
+                product
+            }
+            None => {
+                let carried = carried.and_then(|m| m.reserved_tier.clone());
+                if carried.is_some() {
+                    notes.push("reserved tier: the shipped card's".into());
+                }
+                carried
+            }
+        };
         ModelRates {
             name: carried.map_or(self.name, |m| m.name.clone()),
             provider: carried.map_or(self.provider, |m| m.provider.clone()),
@@ -165,6 +194,74 @@ impl FeedModel {
             azure_ptu: None,
         }
     }
+}
+
+/// A Reserved tier priced by the feed, per term where it quotes both input and output: the block
+/// (its TPM and mode) from the shipped card's Reserved tier, else the minimum reservation.
+fn reserved_from_feed(
+    prices: FeedReservedPrices,
+    base: Option<&CapacityProduct>,
+) -> (Option<CapacityProduct>, String) {
+    let pair = |input: Option<Quoted>, output: Option<Quoted>| match (input, output) {
+        (Some(i), Some(o)) => Some((
+            TpmPrice {
+                input: i.value,
+                output: o.value,
+            },
+            format!("input {}; output {}", i.origin, o.origin),
+        )),
+        _ => None,
+    };
+    let one = pair(prices.one_month_input, prices.one_month_output);
+    let three = pair(prices.three_month_input, prices.three_month_output);
+    if one.is_none() && three.is_none() {
+        return (
+            base.cloned(),
+            "reserved tier: the feed prices input or output TPM alone; the shipped card's kept"
+                .into(),
+        );
+    }
+    let (input_tpm, output_tpm) = base.map_or(MIN_RESERVED_TPM, |b| {
+        (b.input_tokens_per_minute, b.output_tokens_per_minute)
+    });
+    let quoted: Vec<String> = [("one_month", &one), ("three_month", &three)]
+        .iter()
+        .filter_map(|(term, p)| p.as_ref().map(|(_, q)| format!("{term} {q}")))
+        .collect();
+    let source = format!(
+        "USD per 1K tokens-per-minute per month from the feed: {}; terms the feed does not price \
+         are left out; one unit = a block of {input_tpm} input + {output_tpm} output TPM, {}",
+        quoted.join("; "),
+        if base.is_some() {
+            "the shipped card's block"
+        } else {
+            "the minimum reservation (Bedrock user guide, service tiers)"
+        }
+    );
+    let product = CapacityProduct {
+        input_tokens_per_minute: input_tpm,
+        output_tokens_per_minute: output_tpm,
+        mode: CapacityMode::Separate,
+        no_commit: None,
+        one_month: None,
+        three_month: None,
+        six_month: None,
+        one_year: None,
+        per_1k_tpm_month: Some(TpmPrices {
+            one_month: one.map(|(p, _)| p),
+            three_month: three.map(|(p, _)| p),
+        }),
+        min_units: base.and_then(|b| b.min_units),
+        unit_increment: base.and_then(|b| b.unit_increment),
+        source,
+    };
+    (
+        Some(product),
+        format!(
+            "reserved tier: per-1K-TPM prices from the feed ({})",
+            quoted.join("; ")
+        ),
+    )
 }
 
 /// A model unit priced by the feed: throughput and mode from the shipped card's unit (the feeds
@@ -255,6 +352,7 @@ mod tests {
             cache_read: None,
             priority_multiplier: None,
             model_unit: None,
+            reserved_tier: None,
         }
     }
 

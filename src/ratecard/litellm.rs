@@ -125,6 +125,7 @@ fn feed_model(id: &str, key: &str, entry: &Entry, input: f64, output: f64) -> Fe
             .map(|c| quoted("cache_read_input_token_cost", c)),
         priority_multiplier: None,
         model_unit: None,
+        reserved_tier: None,
     }
 }
 

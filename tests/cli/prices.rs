@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use super::common::*;
-use ptsim::ratecard::RateCard;
+use ptsim::ratecard::{RateCard, Term};
 
 const FIXTURE: &str = "tests/fixtures/prices/aws-bedrock-offer.json";
 
@@ -47,6 +47,8 @@ fn expected(dim: &Value) -> f64 {
         "1K tokens" => usd * 1000.0,
         "1M tokens" => usd,
         "Hrs" => usd,
+        // A Reserved-tier price per 1K tokens-per-minute per hour: × 730 hours a month.
+        "1K TPM Hour" => usd * 730.0,
         other => panic!("the test knows no unit {other}"),
     }
 }
@@ -88,7 +90,7 @@ fn aws_offer_prices_round_trip_into_a_rate_card() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("card.toml");
     import(&[], &out).success().stderr(
-        predicates::str::contains("4 models imported, 7 entries skipped")
+        predicates::str::contains("4 models imported, 6 entries skipped")
             .and(predicates::str::contains("2 products of other regions")),
     );
     let card = read_card(&out);
@@ -212,6 +214,33 @@ fn aws_offer_prices_round_trip_into_a_rate_card() {
         "{}",
         lite.source
     );
+    // The Reserved tier: the offer's per-1K-TPM-hour prices × 730 a month; the shipped card has
+    // no Reserved tier for 3.5 Sonnet, so one unit is the minimum reservation, 100K + 10K TPM.
+    let reserved = claude.reserved_tier.as_ref().unwrap();
+    let per_1k = reserved
+        .per_1k_tpm_month
+        .as_ref()
+        .unwrap()
+        .one_month
+        .unwrap();
+    for (kind, got) in [("input", per_1k.input), ("output", per_1k.output)] {
+        let (sku, dim) = sku_of(
+            &offer,
+            &format!("USE1-Claude3.5Sonnet-reserved-1-month-{kind}-tokens-per-minute"),
+        );
+        assert!(close(got, expected(dim)), "{kind}: {got}");
+        assert!(reserved.source.contains(sku), "{}", reserved.source);
+    }
+    assert_eq!(
+        (
+            reserved.input_tokens_per_minute,
+            reserved.output_tokens_per_minute
+        ),
+        (100_000.0, 10_000.0)
+    );
+    // (100 × 0.09 + 10 × 0.45) × 730 / 730 = $13.50 a block-hour.
+    assert!(close(reserved.hourly_price(Term::OneMonth).unwrap(), 13.5));
+    assert_eq!(reserved.hourly_price(Term::ThreeMonth), None);
     // Models the offer prints no unit for keep the shipped card's.
     assert_eq!(
         claude.model_unit.as_ref().unwrap().one_month,
@@ -283,6 +312,11 @@ fn aws_offer_errors_exit_2_name_the_place_and_write_nothing() {
         d["pricePerUnit"]["USD"] = "0.015O".into()
     });
     let bad_unit = with_dimension(&offer, unit_sku, |d| d["unit"] = "1M characters".into());
+    let (reserved_sku, _) = sku_of(
+        &offer,
+        "USE1-Claude3.5Sonnet-reserved-1-month-input-tokens-per-minute",
+    );
+    let bad_reserved = with_dimension(&offer, reserved_sku, |d| d["unit"] = "1K tokens".into());
     let mut ec2 = offer.clone();
     ec2["offerCode"] = "AmazonEC2".into();
     let cases = [
@@ -300,6 +334,17 @@ fn aws_offer_errors_exit_2_name_the_place_and_write_nothing() {
             vec![
                 format!("product {unit_sku} (USE1-NovaPro-input-tokens)"),
                 "unit '1M characters' of a token price".to_string(),
+            ],
+        ),
+        (
+            "bad-reserved-unit.json",
+            bad_reserved.to_string(),
+            vec![
+                format!(
+                    "product {reserved_sku} \
+                     (USE1-Claude3.5Sonnet-reserved-1-month-input-tokens-per-minute)"
+                ),
+                "unit '1K tokens' of a Reserved-tier price".to_string(),
             ],
         ),
         (

@@ -25,7 +25,10 @@
 //!
 //! Per model: on-demand input and output, batch, cache reads and the priority multiplier
 //! (priority input ÷ on-demand input) where the offer prices them, else the SPEC defaults (see
-//! `feed`); model-unit hourly prices where it has them, with the shipped card's throughput.
+//! `feed`); model-unit hourly prices where it has them, with the shipped card's throughput; and
+//! Reserved-tier prices per 1K TPM (`-reserved-1-month-input-tokens-per-minute`, unit `1K TPM
+//! Hour` as one public Price-List reader's tests quote it; assumed, with `… Month` read too) scaled
+//! to a month.
 
 #[cfg(test)]
 mod tests;
@@ -36,7 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::feed::{FeedModel, FeedUnitPrices, Import, Quoted, round_price};
+use super::feed::{FeedModel, FeedReservedPrices, FeedUnitPrices, Import, Quoted, round_price};
 use super::{RateCard, Term};
 use usage_type::Dimension;
 
@@ -336,6 +339,14 @@ fn price(
             ))
         })?;
         round_price(usd * (1e6 / tokens))
+    } else if let Dimension::Reserved { .. } = dimension {
+        let months = usage_type::reserved_months_per_unit(unit).ok_or_else(|| {
+            at(format!(
+                "unit '{unit}' of a Reserved-tier price is not one ptsim reads (e.g. '1K TPM \
+                 Hour', '1K TPM Month')"
+            ))
+        })?;
+        round_price(usd / months)
     } else if usage_type::is_hourly(unit) {
         usd
     } else {
@@ -383,6 +394,22 @@ fn feed_model(entry: &str, slug: &str, key: &str, mut group: Group) -> Option<Fe
         six_month: take(Dimension::ModelUnit(Term::SixMonth)).map(|f| f.quoted()),
         one_year: take(Dimension::ModelUnit(Term::OneYear)).map(|f| f.quoted()),
     };
+    let mut reserved =
+        |term: Term, output: bool| take(Dimension::Reserved { term, output }).map(|f| f.quoted());
+    let reserved = FeedReservedPrices {
+        one_month_input: reserved(Term::OneMonth, false),
+        one_month_output: reserved(Term::OneMonth, true),
+        three_month_input: reserved(Term::ThreeMonth, false),
+        three_month_output: reserved(Term::ThreeMonth, true),
+    };
+    let has_reserved = [
+        &reserved.one_month_input,
+        &reserved.one_month_output,
+        &reserved.three_month_input,
+        &reserved.three_month_output,
+    ]
+    .iter()
+    .any(|q| q.is_some());
     let has_units = [
         &units.no_commit,
         &units.one_month,
@@ -410,6 +437,7 @@ fn feed_model(entry: &str, slug: &str, key: &str, mut group: Group) -> Option<Fe
         cache_read: take(Dimension::CacheRead).map(|f| f.quoted()),
         priority_multiplier,
         model_unit: has_units.then_some(units),
+        reserved_tier: has_reserved.then_some(reserved),
     })
 }
 

@@ -16,12 +16,17 @@ pub enum Dimension {
     PriorityOutput,
     /// One model unit for an hour, on a term.
     ModelUnit(Term),
+    /// Reserved tier: 1K input (or output) tokens per minute, on a term.
+    Reserved {
+        term: Term,
+        output: bool,
+    },
 }
 
 impl Dimension {
-    /// Whether the price is per token (else per unit-hour).
+    /// Whether the price is per token (else per unit-hour or per reserved TPM).
     pub fn is_token_price(self) -> bool {
-        !matches!(self, Dimension::ModelUnit(_))
+        !matches!(self, Dimension::ModelUnit(_) | Dimension::Reserved { .. })
     }
 }
 
@@ -29,8 +34,11 @@ impl Dimension {
 /// product is left out. `feature` is the product's `feature` attribute.
 pub fn classify(usage_type: &str, feature: &str) -> Result<(String, Dimension), String> {
     let lower = usage_type.to_ascii_lowercase();
-    if feature.to_ascii_lowercase().starts_with("reserved") || lower.contains("-reserved-") {
-        return Err("Reserved tier (tokens per minute): not imported".into());
+    if let Some(at) = lower.find("-reserved-") {
+        return reserved(usage_type, &lower[at + "-reserved-".len()..], at);
+    }
+    if feature.to_ascii_lowercase().starts_with("reserved") {
+        return Err(format!("Reserved-tier usage type '{usage_type}' not read"));
     }
     let Some((prefix, rest)) = usage_type.split_once('-') else {
         return Err("not a token or model-unit price".into());
@@ -82,6 +90,52 @@ pub fn classify(usage_type: &str, feature: &str) -> Result<(String, Dimension), 
         _ => return Err(variant(tail)),
     };
     Ok((slug, dimension))
+}
+
+/// `USE1-Claude4.5Sonnet-reserved-1-month-input-tokens-per-minute`: the model part and the
+/// Reserved-tier price; cross-region variants are left out like cross-region token prices.
+fn reserved(usage_type: &str, tail: &str, at: usize) -> Result<(String, Dimension), String> {
+    let slug = usage_type[..at]
+        .split_once('-')
+        .map(|(_, model)| model.to_string())
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| "usage type without a region prefix and model (USE1-Model-…)".to_string())?;
+    let (term, rest) = if let Some(r) = tail.strip_prefix("1-month-") {
+        (Term::OneMonth, r)
+    } else if let Some(r) = tail.strip_prefix("3-month-") {
+        (Term::ThreeMonth, r)
+    } else {
+        return Err(format!("Reserved-tier term in '{tail}' not known"));
+    };
+    let output = match rest {
+        "input-tokens-per-minute" => false,
+        "output-tokens-per-minute" => true,
+        other => {
+            return Err(if other.contains("cross-region") {
+                "a cross-region Reserved-tier price (the in-region one is taken)".into()
+            } else {
+                format!("Reserved-tier variant '{other}' not imported")
+            });
+        }
+    };
+    Ok((slug, Dimension::Reserved { term, output }))
+}
+
+/// Months one price unit of a Reserved-tier price covers per 1K tokens per minute: `1K TPM Hour`
+/// → 1/730 (so the price × 730 is per month), `1K TPM Month` → 1; None for any other unit.
+pub fn reserved_months_per_unit(unit: &str) -> Option<f64> {
+    let u = unit.trim().to_ascii_lowercase().replace(['-', '/'], " ");
+    let per_1k_tpm = u.contains("1k tpm") || u.contains("1k tokens per minute");
+    if !per_1k_tpm {
+        None
+    } else if u.ends_with("hour") || u.ends_with("hours") || u.ends_with("hr") || u.ends_with("hrs")
+    {
+        Some(1.0 / crate::ratecard::HOURS_PER_MONTH)
+    } else if u.ends_with("month") || u.ends_with("months") {
+        Some(1.0)
+    } else {
+        None
+    }
 }
 
 /// Why a token price with a suffix is left out.
@@ -293,7 +347,28 @@ mod tests {
             "Reserved - 1 Month",
         )
         .unwrap_err();
-        assert!(e.contains("Reserved tier"), "{e}");
+        assert!(e.contains("cross-region Reserved-tier"), "{e}");
+        assert_eq!(
+            classify(
+                "USE1-Claude4.5Sonnet-reserved-3-month-output-tokens-per-minute",
+                "Reserved - 3 Month",
+            ),
+            Ok((
+                "Claude4.5Sonnet".to_string(),
+                Dimension::Reserved {
+                    term: Term::ThreeMonth,
+                    output: true
+                }
+            ))
+        );
+    }
+
+    #[test]
+    fn reserved_units_are_read_per_month() {
+        assert_eq!(reserved_months_per_unit("1K TPM Hour"), Some(1.0 / 730.0));
+        assert_eq!(reserved_months_per_unit("1K TPM-Month"), Some(1.0));
+        assert_eq!(reserved_months_per_unit("1K tokens"), None);
+        assert_eq!(reserved_months_per_unit("Hrs"), None);
     }
 
     #[test]
