@@ -29,8 +29,6 @@ pub struct TrialOutcome {
 /// A pool's whole run: trials in trial order, each priced at every unit count of `units`.
 #[derive(Clone, Debug)]
 pub struct PoolRun {
-    /// The sweep's end (the last of `units`).
-    pub max_units: u32,
     /// The unit counts priced, ascending from 0: the legal counts of the pool's product
     /// (`TrialOutcome::by_units[i]` is at `units[i]`).
     pub units: Vec<u32>,
@@ -38,6 +36,11 @@ pub struct PoolRun {
 }
 
 impl PoolRun {
+    /// The sweep's end: the last unit count priced.
+    pub fn max_units(&self) -> u32 {
+        self.units.last().copied().unwrap_or(0)
+    }
+
     /// The position of `units` in the sweep.
     ///
     /// # Panics
@@ -123,7 +126,6 @@ pub fn run_pool(
         })
         .collect();
     PoolRun {
-        max_units,
         units: levels,
         trials: outcomes,
     }

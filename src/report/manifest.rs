@@ -44,7 +44,7 @@ impl<'a> PoolManifest<'a> {
             product: resolved.product.as_str(),
             term: resolved.term.as_str(),
             unit_usd_per_hour: resolved.model.prices.unit_usd_per_hour,
-            max_units: pool.run.max_units,
+            max_units: pool.run.max_units(),
             break_even_utilization: pool.break_even_utilization,
             recommended_units: pool
                 .choices

@@ -79,7 +79,7 @@ pub fn summary(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "  * the rule wants more than max_units = {}; shown at the sweep's end",
-                p.run.max_units
+                p.run.max_units()
             );
         }
     }

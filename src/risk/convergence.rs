@@ -72,7 +72,6 @@ pub fn analyse_to_precision(
         .iter()
         .zip(max_units)
         .map(|(pool, &k)| PoolRun {
-            max_units: k,
             units: pool.steps.counts_to(k),
             trials: Vec::new(),
         })
@@ -85,7 +84,7 @@ pub fn analyse_to_precision(
                 scenario,
                 pool,
                 u64::from(trials)..u64::from(next),
-                run.max_units,
+                run.max_units(),
                 progress,
             );
             run.trials.extend(more.trials);

@@ -18,7 +18,7 @@ use crate::stats::quantile::{percentile_sorted, sort_floats};
 use crate::traffic::rng;
 
 /// Hours in a month (SPEC §3).
-pub const HOURS_PER_MONTH: usize = 730;
+pub const HOURS_PER_MONTH: usize = crate::ratecard::HOURS_PER_MONTH as usize;
 
 /// What `ptsim terms` compares for one pool.
 #[derive(Clone, Debug, PartialEq)]

@@ -129,8 +129,8 @@ pub fn choose(run: &PoolRun, curve: &[CurveRow], steps: UnitSteps) -> Vec<Choice
             };
             Choice {
                 rule,
-                units: wanted.min(run.max_units),
-                capped: wanted > run.max_units,
+                units: wanted.min(run.max_units()),
+                capped: wanted > run.max_units(),
             }
         })
         .collect()
@@ -195,7 +195,6 @@ mod tests {
             })
             .collect();
         PoolRun {
-            max_units: utilization.len() as u32 - 1,
             units: (0..utilization.len() as u32).collect(),
             trials,
         }

@@ -472,7 +472,7 @@ fn assert_runs_finite(mut scenario: Scenario) {
 
 fn assert_finite(report: &RunReport) {
     for pool in &report.pools {
-        assert_eq!(pool.curve.len() as u32, pool.run.max_units + 1);
+        assert_eq!(pool.curve.len() as u32, pool.run.max_units() + 1);
         for row in &pool.curve {
             assert_eq!(ptsim::guard::find_non_finite(row), None, "{row:?}");
             assert!((0.0..=1.0).contains(&row.prob_beats_on_demand), "{row:?}");

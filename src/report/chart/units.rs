@@ -45,7 +45,7 @@ pub fn units_axis(sizes: &Sizes, shown: &[CurveRow], width: u32) -> (Range<f64>,
 
 /// The units axis title, saying so when the sweep is cut.
 pub fn units_title(ctx: &Context, shown: &[CurveRow]) -> String {
-    let swept = ctx.report.run.max_units;
+    let swept = ctx.report.run.max_units();
     let last = shown.last().map_or(0, |r| r.units);
     if last < swept {
         format!("Units bought (k), shown to {last} of the {swept} swept")
