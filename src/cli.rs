@@ -224,20 +224,28 @@ pub struct RatesArgs {
 
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// History: a CSV `timestamp,input_tokens,output_tokens[,requests][,model]`, or CloudWatch
-    /// JSON from `get-metric-data` or `get-metric-statistics` (several JSON files are merged).
-    #[arg(required = true, num_args = 1..)]
+    /// History: a CSV `timestamp,input_tokens,output_tokens[,requests][,model]` (or
+    /// `timestamp,total_tokens` with --output-share; rows on the hour or every few minutes), or
+    /// CloudWatch JSON from `get-metric-data` or `get-metric-statistics`. Several JSON files are
+    /// merged into one history; several CSV files become one workload each (named by file).
+    #[arg(num_args = 0..)]
     pub history: Vec<PathBuf>,
+    /// A workload of its own: NAME=FILE[+FILE…][:MODEL] (the model defaults to --model); may be
+    /// repeated. Workloads on the same model share one pool.
+    #[arg(long = "workload", value_name = "NAME=FILE[:MODEL]")]
+    pub workloads: Vec<String>,
     /// Rate-card key, or a Bedrock model id or ARN (prefixes and versions are normalised).
     #[arg(long)]
-    pub model: String,
+    pub model: Option<String>,
     /// Scenario file to write [default: fitted-<model>.toml]; the report files
     /// (<stem>.fit.json, <stem>.quantiles.csv, <stem>.qq.png) go next to it.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Horizon of the written scenario, hours.
+    /// Horizon of the written scenario, hours: the level uncertainty is for this long a window.
     #[arg(long, default_value_t = 730, value_parser = clap::value_parser!(u32).range(1..=87_600))]
     pub horizon_hours: u32,
+    #[command(flatten)]
+    pub forecast: ForecastArgs,
     /// Seed of the simulation behind the goodness-of-fit quantiles.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -246,9 +254,91 @@ pub struct FitArgs {
     pub quiet: bool,
 }
 
+/// How a history is read and what a fit may assume (`fit` and `backtest`).
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// Share of output tokens in a history that has only a total_tokens column, e.g. 0.2.
+    #[arg(long, value_parser = parse_share)]
+    pub output_share: Option<f64>,
+    /// Hours without data (absent rows, empty cells): left out of every estimate (missing),
+    /// filled from the fitted shape and the hours around them (interpolate), or read as idle
+    /// hours (zero).
+    #[arg(long, value_enum, default_value_t = crate::history::GapPolicy::Missing)]
+    pub gaps: crate::history::GapPolicy,
+    /// The same as --gaps interpolate.
+    #[arg(long, conflicts_with = "gaps")]
+    pub fill_gaps: bool,
+    /// Fit a day-of-week profile: auto (from 21 days with data), on, or off (flat).
+    #[arg(long, value_enum, default_value_t = crate::fit::Weekly::Auto)]
+    pub weekly: crate::fit::Weekly,
+    /// Per-trial level log-sd to use instead of the estimate (forecast error of the level;
+    /// 0 turns it off).
+    #[arg(long, value_parser = parse_level_sigma)]
+    pub level_sigma: Option<f64>,
+    /// Standard deviation of monthly growth to use instead of the estimate.
+    #[arg(long, value_parser = parse_growth_sd)]
+    pub growth_sd: Option<f64>,
+}
+
+impl ForecastArgs {
+    /// The gap policy, --fill-gaps included.
+    pub fn gap_policy(&self) -> crate::history::GapPolicy {
+        if self.fill_gaps {
+            crate::history::GapPolicy::Interpolate
+        } else {
+            self.gaps
+        }
+    }
+
+    /// The fit options for a forecast of `horizon_hours`.
+    pub fn fit_options(&self, horizon_hours: usize) -> crate::fit::FitOptions {
+        crate::fit::FitOptions {
+            horizon_hours,
+            weekly: self.weekly,
+            level_sigma: self.level_sigma,
+            growth_sd: self.growth_sd,
+            gaps: self.gap_policy(),
+        }
+    }
+
+    /// How history files are read.
+    pub fn read_options(&self) -> crate::history::ReadOptions {
+        crate::history::ReadOptions {
+            output_share: self.output_share,
+        }
+    }
+}
+
+/// A share in [0, 1].
+fn parse_share(text: &str) -> Result<f64, String> {
+    bounded_number(text, 0.0, 1.0, "a share between 0 and 1")
+}
+
+fn parse_level_sigma(text: &str) -> Result<f64, String> {
+    let max = crate::scenario::MAX_LEVEL_SIGMA;
+    bounded_number(text, 0.0, max, &format!("a log-sd between 0 and {max}"))
+}
+
+fn parse_growth_sd(text: &str) -> Result<f64, String> {
+    let max = crate::scenario::MAX_GROWTH_SD;
+    bounded_number(
+        text,
+        0.0,
+        max,
+        &format!("a standard deviation between 0 and {max}"),
+    )
+}
+
+fn bounded_number(text: &str, low: f64, high: f64, expected: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (low..=high).contains(&v) => Ok(v),
+        _ => Err(format!("expected {expected}, got '{text}'")),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
-    /// History, as for `ptsim fit`.
+    /// History, as for `ptsim fit` (one workload: a CSV, or CloudWatch JSON files).
     #[arg(required = true, num_args = 1..)]
     pub history: Vec<PathBuf>,
     /// Rate-card key (or Bedrock model id) whose prices and capacity price the traffic.
@@ -257,22 +347,35 @@ pub struct BacktestArgs {
     /// Days each fit is trained on (the days just before each predicted window).
     #[arg(long, value_parser = clap::value_parser!(u32).range(7..=3650))]
     pub train_days: u32,
-    /// Days each prediction covers; windows follow one another to the end of the history.
+    /// Days each prediction covers.
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub test_days: u32,
-    /// Unit counts priced, comma-separated [default: 0 and 25%, 50%, 100% of the training
-    /// window's peak hourly load].
+    /// Days from one forecast origin to the next: 1 starts a new prediction every day the
+    /// history allows; --test-days gives windows that do not overlap.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub step_days: u32,
+    /// Unit counts priced, comma-separated [default: 0 and 25%, 50%, 75%, 100% of the
+    /// training window's peak hourly load].
     #[arg(long, value_delimiter = ',', num_args = 1..)]
     pub units: Option<Vec<u32>>,
     /// Monte Carlo trials per prediction.
     #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(10..=100_000))]
     pub trials: u32,
+    #[command(flatten)]
+    pub forecast: ForecastArgs,
     /// Master random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Print the results as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Folder for backtest.csv (every case), coverage.csv and the calibration chart
+    /// [default: output/backtest-<history stem>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chart format, or none.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub charts: ChartFormat,
 }
 
 /// Rate cards from price feeds.

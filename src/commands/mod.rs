@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod completions;
 pub mod fit;
+pub mod history_input;
 pub mod import;
 pub mod rates;
 pub mod replay;

@@ -1,20 +1,77 @@
-//! `ptsim fit` (SPEC §5.2): a history's hourly input tokens decomposed into the parametric
-//! model of SPEC §7 — profiles, level, trend, noise, bursts — with standard errors, the
-//! per-trial level uncertainty from the wander of daily levels, the output/input ratio, and
-//! goodness-of-fit figures. No I/O: the command reads the history and writes the results.
+//! `ptsim fit` (docs: "Fitting traffic from history"): a history's hourly input tokens
+//! decomposed into the parametric model — profiles, level, trend, noise, bursts — with standard
+//! errors; the forecast uncertainty of the level from the history's own rolling-origin errors
+//! and a prior (`level`); the output/input mix hour by hour (`ratio`); goodness-of-fit figures.
+//! Missing hours are left out of every estimate. No I/O: the command reads the history and
+//! writes the results.
 
 pub mod check;
 pub mod dist;
+pub mod gaps;
+pub mod level;
 pub mod noise;
+pub mod ratio;
 pub mod shape;
 pub mod writer;
 
 use serde::Serialize;
 
-use crate::history::HourlySeries;
+use crate::history::{GapPolicy, HourlySeries};
 use crate::traffic::{Noise, Parametric};
+use level::{GrowthShrinkage, LevelUncertainty};
 use noise::NoiseFit;
-use shape::{DAYS_PER_MONTH, Estimate, Shape};
+use ratio::RatioFit;
+use shape::{Estimate, Shape};
+
+/// Whether a day-of-week profile is fitted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekly {
+    /// From three weeks of history (`shape::MIN_WEEKLY_DAYS` days with data) on.
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+/// What a fit is for and what the user fixed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FitOptions {
+    /// Hours forecast after the history: the level uncertainty is for a window this long.
+    pub horizon_hours: usize,
+    pub weekly: Weekly,
+    /// `--level-sigma`: the per-trial level log-sd, instead of the estimate.
+    pub level_sigma: Option<f64>,
+    /// `--growth-sd`: the sd of monthly growth, instead of the estimate.
+    pub growth_sd: Option<f64>,
+    pub gaps: GapPolicy,
+}
+
+impl FitOptions {
+    /// Estimates everything, for a forecast of `horizon_hours`.
+    pub fn for_horizon(horizon_hours: usize) -> Self {
+        FitOptions {
+            horizon_hours,
+            weekly: Weekly::Auto,
+            level_sigma: None,
+            growth_sd: None,
+            gaps: GapPolicy::Missing,
+        }
+    }
+}
+
+/// The hours of the history the fit saw and how missing ones were treated.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Coverage {
+    pub hours: usize,
+    pub observed_hours: usize,
+    pub missing_hours: usize,
+    pub gaps: usize,
+    pub longest_gap_hours: usize,
+    pub policy: GapPolicy,
+    /// Hours filled by `--fill-gaps` (0 otherwise).
+    pub filled_hours: usize,
+}
 
 /// Everything estimated from one history.
 #[derive(Clone, Debug, Serialize)]
@@ -22,17 +79,22 @@ pub struct Fit {
     pub start: String,
     pub end: String,
     pub hours: usize,
+    pub coverage: Coverage,
     pub shape: Shape,
+    /// Why the day-of-week profile was fitted or left flat.
+    pub weekly_verdict: String,
     pub noise: NoiseFit,
-    /// Monthly growth: the trend's, or 0 when it was dropped; sd from the trend's SE.
+    /// Monthly growth written: the trend's shrunk toward 0 (0 when dropped), and its sd.
     pub growth_per_month: Estimate,
-    /// Log-sd of the per-trial level: the semivariance of daily log-levels `level_lag_days`
-    /// apart, less what hourly noise explains.
+    pub growth: GrowthShrinkage,
+    /// Log-sd of the per-trial level (`level.sigma`).
     pub level_sigma: f64,
-    /// Days between the levels compared: half the way from the middle of the last week to the
-    /// end of the horizon, ⌈(horizon days + 7) / 2⌉, at most the history's span.
+    pub level: LevelUncertainty,
+    /// The forecast window `level_sigma` is for, hours.
+    pub level_horizon_hours: usize,
+    /// Days between the daily levels of `level_semivariance` (a diagnostic of wander).
     pub level_lag_days: usize,
-    /// The semivariance at that lag (before the noise is taken out).
+    /// The semivariance of daily log-levels that far apart.
     pub level_semivariance: f64,
     /// Daily log-level variance the hourly noise alone would give.
     pub noise_daily_log_variance: f64,
@@ -41,10 +103,14 @@ pub struct Fit {
     /// Σ output / Σ input, and the CV of the daily ratio.
     pub output_ratio: f64,
     pub output_ratio_daily_cv: f64,
+    /// The hourly mix: spread and autocorrelation of ln(output / input).
+    pub output_mix: RatioFit,
     /// Mean input and output tokens per request, when the history counts requests.
     pub tokens_per_request: Option<(f64, f64)>,
     /// Share of input tokens read from the prompt cache, when the history has it.
     pub cache_hit_share: Option<f64>,
+    /// The within-hour spread of a sub-hourly history: a suggested `intra_hour_cv`.
+    pub intra_hour_cv: Option<f64>,
 }
 
 impl Fit {
@@ -57,7 +123,7 @@ impl Fit {
         )
     }
 
-    /// The fitted shape and noise with the given level, growth (mean, sd) and level sigma.
+    /// The fitted shape, noise and mix with the given level, growth (mean, sd) and level sigma.
     pub fn parametric_from(&self, input: f64, growth: (f64, f64), level_sigma: f64) -> Parametric {
         Parametric::new(
             input,
@@ -71,6 +137,13 @@ impl Fit {
             level_sigma,
             self.noise.parametric_bursts(),
         )
+        .with_output_mix(self.output_mix_cv(), self.output_mix.ar1.value)
+    }
+
+    /// The mix CV a scenario accepts: 0 below 0.001 (as noise CVs are), at most 4.
+    pub fn output_mix_cv(&self) -> f64 {
+        let cv = self.output_mix.cv;
+        if cv < 0.001 { 0.0 } else { cv.min(4.0) }
     }
 
     /// The mean multiplier bursts add: 1 + rate × hours × (multiplier − 1) / 24.
@@ -81,91 +154,122 @@ impl Fit {
     }
 }
 
-/// Fits a history's input tokens for a forecast of `horizon_hours` after it; the output follows
-/// as a ratio (the parametric model gives both the same multipliers).
-pub fn fit_history(series: &HourlySeries, horizon_hours: usize) -> Result<Fit, String> {
-    let total_in: f64 = series.input.iter().sum();
+/// Fits a history's input tokens for a forecast of `options.horizon_hours` after it; the output
+/// follows as the hourly mix. Missing hours are excluded, read as zero, or filled first, as
+/// `options.gaps` says.
+pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, String> {
+    let gaps = series.gaps();
+    let (series, filled_hours) = match options.gaps {
+        GapPolicy::Missing => (series.clone(), 0),
+        GapPolicy::Zero => (series.clone().with_gaps_as_zero(), 0),
+        GapPolicy::Interpolate => (gaps::fill(series), gaps.missing_hours),
+    };
+    let seen = &series.observed;
+    let total_in: f64 = series
+        .input
+        .iter()
+        .zip(seen)
+        .filter(|(_, s)| **s)
+        .map(|(v, _)| v)
+        .sum();
     if total_in <= 0.0 {
         return Err("the history has no input tokens".to_string());
     }
-    let shape = shape::decompose(&series.input, series.start_epoch_hour);
-    let residuals: Vec<f64> = series
-        .input
+    let observed_days = series.observed_hours() as f64 / 24.0;
+    let weekly = match options.weekly {
+        Weekly::On => true,
+        Weekly::Off => false,
+        Weekly::Auto => observed_days >= shape::MIN_WEEKLY_DAYS as f64,
+    };
+    let weekly_verdict = match (options.weekly, weekly) {
+        (Weekly::On, _) => "fitted (--weekly on)".to_string(),
+        (Weekly::Off, _) => "flat (--weekly off)".to_string(),
+        (Weekly::Auto, true) => format!(
+            "fitted: {observed_days:.0} days of data (at least {} needed)",
+            shape::MIN_WEEKLY_DAYS
+        ),
+        (Weekly::Auto, false) => format!(
+            "flat: {observed_days:.0} days of data; a weekday profile needs at least {} (three \
+             of each weekday; --weekly on fits one anyway)",
+            shape::MIN_WEEKLY_DAYS
+        ),
+    };
+    let y = masked(&series.input, seen);
+    let shape = shape::decompose(&y, series.start_epoch_hour, weekly);
+    let residuals: Vec<f64> = y
         .iter()
         .zip(&shape.baseline)
         .map(|(y, b)| if *b > 0.0 { y / b } else { f64::NAN })
         .collect();
-    let days = series.len() as f64 / 24.0;
-    let noise = noise::fit_noise(&residuals, days)?;
+    let noise = noise::fit_noise(&residuals, observed_days)?;
 
-    let growth_per_month = if shape.trend.kept {
-        let b = shape.trend.slope_per_day;
-        let g = (b.value * DAYS_PER_MONTH).exp();
-        Estimate {
-            value: g - 1.0,
-            se: g * DAYS_PER_MONTH * b.se,
-        }
-    } else if shape.trend.slope_per_day.se.is_finite() {
-        Estimate {
-            value: 0.0,
-            se: DAYS_PER_MONTH * shape.trend.slope_per_day.se,
-        }
+    let trend_rate = if shape.trend.slope_per_day.se.is_finite() {
+        level::monthly_rate(shape.trend.slope_per_day)
     } else {
         Estimate {
-            value: 0.0,
-            se: 0.0,
+            value: f64::NAN,
+            se: f64::NAN,
         }
     };
+    let growth = level::shrink_growth(trend_rate, shape.trend.kept, options.growth_sd);
     let noise_daily_log_variance = daily_noise_variance(&noise);
-    // The level now is the mean of the last week (or the trend line); the horizon's days lie
-    // between 1 and H days after it, about (H + 7)/2 days from the days that set it.
+    let window_days = (options.horizon_hours / 24).clamp(1, level::ERROR_WINDOW_DAYS);
+    let errors = level::forecast_errors(
+        &shape.daily_log_levels,
+        window_days,
+        shape.trend.kept,
+        noise_daily_log_variance,
+    );
+    let level = level::level_uncertainty(errors, options.horizon_hours, options.level_sigma);
+    // The semivariance of daily levels half the way to the horizon: a diagnostic of wander.
     let span = shape
         .daily_residuals
         .last()
         .zip(shape.daily_residuals.first())
         .map_or(0, |(l, f)| (l.0 - f.0) as usize);
-    let level_lag_days = (horizon_hours.div_ceil(24) + 7)
+    let level_lag_days = (options.horizon_hours.div_ceil(24) + 7)
         .div_ceil(2)
         .clamp(1, span.max(1));
     let level_semivariance = (1..=level_lag_days)
         .rev()
         .find_map(|lag| shape.semivariance(lag))
         .unwrap_or(shape.daily_log_variance);
-    let level_sigma = (level_semivariance - noise_daily_log_variance)
-        .max(0.0)
-        .sqrt()
-        .min(crate::scenario::MAX_LEVEL_SIGMA);
 
-    let total_out: f64 = series.output.iter().sum();
-    let ratios: Vec<f64> = series
-        .input
-        .chunks(24)
-        .zip(series.output.chunks(24))
-        .filter_map(|(i, o)| {
-            let i: f64 = i.iter().sum();
-            (i > 0.0).then(|| o.iter().sum::<f64>() / i)
-        })
-        .collect();
-    let mean_ratio = ratios.iter().sum::<f64>() / ratios.len().max(1) as f64;
-    let ratio_sd = (ratios.iter().map(|r| (r - mean_ratio).powi(2)).sum::<f64>()
-        / (ratios.len() as f64 - 1.0).max(1.0))
-    .sqrt();
+    let output_mix = ratio::fit_ratio(&series.input, &series.output, seen);
+    let sum_seen = |v: &[f64]| {
+        v.iter()
+            .zip(seen)
+            .filter(|(_, s)| **s)
+            .map(|(v, _)| v)
+            .sum::<f64>()
+    };
+    let total_out = sum_seen(&series.output);
     let tokens_per_request = series.requests.as_ref().and_then(|r| {
-        let n: f64 = r.iter().sum();
+        let n = sum_seen(r);
         (n > 0.0).then(|| (total_in / n, total_out / n))
     });
-    let cache_hit_share = series
-        .cache_read
-        .as_ref()
-        .map(|c| c.iter().sum::<f64>() / total_in);
+    let cache_hit_share = series.cache_read.as_ref().map(|c| sum_seen(c) / total_in);
     let mut fit = Fit {
         start: crate::traffic::time::format_epoch_hour(series.start_epoch_hour),
         end: series.end_label(),
         hours: series.len(),
+        coverage: Coverage {
+            hours: series.len(),
+            observed_hours: series.observed_hours(),
+            missing_hours: gaps.missing_hours,
+            gaps: gaps.runs,
+            longest_gap_hours: gaps.longest.map_or(0, |(_, l)| l),
+            policy: options.gaps,
+            filled_hours,
+        },
         shape,
+        weekly_verdict,
         noise,
-        growth_per_month,
-        level_sigma,
+        growth_per_month: growth.growth,
+        growth,
+        level_sigma: level.sigma,
+        level,
+        level_horizon_hours: options.horizon_hours,
         level_lag_days,
         level_semivariance,
         noise_daily_log_variance,
@@ -173,14 +277,12 @@ pub fn fit_history(series: &HourlySeries, horizon_hours: usize) -> Result<Fit, S
             value: 0.0,
             se: 0.0,
         },
-        output_ratio: total_out / total_in,
-        output_ratio_daily_cv: if mean_ratio > 0.0 {
-            ratio_sd / mean_ratio
-        } else {
-            0.0
-        },
+        output_ratio: output_mix.mean,
+        output_ratio_daily_cv: output_mix.daily_cv,
+        output_mix,
         tokens_per_request,
         cache_hit_share,
+        intra_hour_cv: series.sub_hourly.map(|s| s.intra_hour_cv),
     };
     let factor = fit.burst_factor();
     fit.input_tokens_per_hour = Estimate {
@@ -188,6 +290,15 @@ pub fn fit_history(series: &HourlySeries, horizon_hours: usize) -> Result<Fit, S
         se: fit.shape.level_end.se / factor,
     };
     Ok(fit)
+}
+
+/// `values` with NaN where the hour is not observed: the form the estimators read.
+pub fn masked(values: &[f64], observed: &[bool]) -> Vec<f64> {
+    values
+        .iter()
+        .zip(observed)
+        .map(|(v, seen)| if *seen { *v } else { f64::NAN })
+        .collect()
 }
 
 /// Variance of the log of a day's mean noise multiplier: cv²/24² · Σᵢⱼ ρₘ^|i−j| over the 24

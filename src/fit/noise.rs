@@ -272,7 +272,7 @@ fn gamma_shape(s: f64) -> f64 {
 }
 
 /// Lag-1 correlation of the pairs of consecutive finite values, and how many pairs there were.
-fn lag1_with_gaps(z: &[f64]) -> (f64, usize) {
+pub(super) fn lag1_with_gaps(z: &[f64]) -> (f64, usize) {
     let pairs: Vec<(f64, f64)> = z
         .windows(2)
         .filter(|w| w[0].is_finite() && w[1].is_finite())

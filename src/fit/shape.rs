@@ -40,6 +40,8 @@ pub struct Trend {
 pub struct Shape {
     pub hour_of_day: [Estimate; 24],
     pub day_of_week: [Estimate; 7],
+    /// Whether the day-of-week profile was fitted (else it is flat).
+    pub weekly: bool,
     pub trend: Trend,
     /// Mean tokens per hour over the history (profiles at 1).
     pub level_mean: f64,
@@ -55,6 +57,10 @@ pub struct Shape {
     /// Each day's log-level less the trend line (or the mean), by day index.
     #[serde(skip)]
     pub daily_residuals: Vec<(i64, f64)>,
+    /// Each day's time (days from the start, at the mean of its hours with data) and log-level
+    /// (profiles taken out), for days with at least 12 hours of data.
+    #[serde(skip)]
+    pub daily_log_levels: Vec<(f64, f64)>,
     /// Expected tokens in each hour: level line × hour-of-day × day-of-week.
     #[serde(skip)]
     pub baseline: Vec<f64>,
@@ -81,8 +87,13 @@ fn normalised<const N: usize>(raw: [(f64, f64); N]) -> [Estimate; N] {
     })
 }
 
-/// Decomposes the hourly series `y` starting at `start_epoch_hour`.
-pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
+/// Fewest days with a level before a day-of-week profile is fitted by default: three of each
+/// weekday; from fewer, a weekly cycle is mostly the noise of the days it was fitted on.
+pub const MIN_WEEKLY_DAYS: usize = 21;
+
+/// Decomposes the hourly series `y` starting at `start_epoch_hour`; NaN marks a missing hour,
+/// which no estimate reads. With `weekly` false the day-of-week profile stays flat.
+pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
     let n = y.len();
     let first_day = start_epoch_hour.div_euclid(24);
     let day_of = |h: usize| ((start_epoch_hour + h as i64).div_euclid(24) - first_day) as usize;
@@ -114,13 +125,13 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
     for _ in 0..3 {
         // Hour of day: each hour's values over the days, weekly shape and trend removed.
         let mut by_hour: Vec<Vec<f64>> = vec![Vec::new(); 24];
-        for h in 0..n {
+        for h in (0..n).filter(|h| y[*h].is_finite()) {
             by_hour[hour_k(h)].push(y[h] / (line[h] * dow[week_w(h)].value));
         }
         hod = normalised(std::array::from_fn(|k| mean_se(&by_hour[k])));
         // Each day's level with the daily shape removed; days with half their hours or more.
         let mut sums = vec![(0.0, 0.0, 0usize); days];
-        for h in 0..n {
+        for h in (0..n).filter(|h| y[*h].is_finite()) {
             let s = &mut sums[day_of(h)];
             s.0 += y[h] / hod[hour_k(h)].value.max(1e-12);
             s.1 += t_of(h);
@@ -138,7 +149,9 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
                 levels.push((t, level, w));
             }
         }
-        dow = normalised(std::array::from_fn(|w| mean_se(&by_weekday[w])));
+        if weekly {
+            dow = normalised(std::array::from_fn(|w| mean_se(&by_weekday[w])));
+        }
         daily = levels
             .iter()
             .filter(|(_, level, w)| *level > 0.0 && dow[*w].value > 0.0)
@@ -153,10 +166,11 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
     }
 
     let level_mean = {
-        let denom: f64 = (0..n)
+        let seen = || (0..n).filter(|h| y[*h].is_finite());
+        let denom: f64 = seen()
             .map(|h| line[h] * hod[hour_k(h)].value * dow[week_w(h)].value)
             .sum();
-        y.iter().sum::<f64>() / denom.max(1e-300)
+        seen().map(|h| y[h]).sum::<f64>() / denom.max(1e-300)
     };
     let t_end = n as f64 / 24.0;
     let (level_start, level_end, residuals) = if trend.kept {
@@ -209,6 +223,7 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
     Shape {
         hour_of_day: hod,
         day_of_week: dow,
+        weekly,
         trend,
         level_mean,
         level_end,
@@ -220,6 +235,7 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64) -> Shape {
             .map(|(t, _)| t.floor() as i64)
             .zip(residuals.iter().copied())
             .collect(),
+        daily_log_levels: daily,
         baseline,
     }
 }
@@ -328,7 +344,7 @@ mod tests {
 
     #[test]
     fn noiseless_profiles_and_level_are_exact() {
-        let s = decompose(&series(28, 0.0), DEFAULT_START_EPOCH_HOUR);
+        let s = decompose(&series(28, 0.0), DEFAULT_START_EPOCH_HOUR, true);
         assert!((s.hour_of_day[3].value - 0.5).abs() < 1e-9);
         assert!((s.hour_of_day[20].value - 1.5).abs() < 1e-9);
         // Weekly weights 1.28 × 5 and 0.3 × 2 have mean 1.
@@ -339,7 +355,7 @@ mod tests {
 
     #[test]
     fn a_clean_trend_is_kept_and_a_short_history_gets_none() {
-        let s = decompose(&series(42, 0.01), DEFAULT_START_EPOCH_HOUR);
+        let s = decompose(&series(42, 0.01), DEFAULT_START_EPOCH_HOUR, true);
         assert!(s.trend.kept, "{}", s.trend.verdict);
         assert!((s.trend.slope_per_day.value - 0.01).abs() < 1e-6);
         // The level at the end: 1000 × e^(0.01 × 42).
@@ -351,7 +367,7 @@ mod tests {
             s.level_start,
             s.day_of_week
         );
-        let short = decompose(&series(10, 0.01), DEFAULT_START_EPOCH_HOUR);
+        let short = decompose(&series(10, 0.01), DEFAULT_START_EPOCH_HOUR, true);
         assert!(!short.trend.kept && short.trend.verdict.contains("not fitted"));
     }
 }

@@ -2,7 +2,8 @@
 //! (`MetricDataResults` with `Id`, `Label`, `Timestamps`, `Values`) and `aws cloudwatch
 //! get-metric-statistics` (`Label`, `Datapoints` with `Timestamp` and `Sum`), in either time order,
 //! one file or several (one per metric, or pages), also wrapped in a JSON array. Timestamps with
-//! offsets become UTC; sub-hourly periods are summed into their hour; absent hours are zeros.
+//! offsets become UTC; sub-hourly periods are summed into their hour; an hour without an input or output datapoint
+//! is missing.
 //! A metric is recognised by its `Label` (else its `Id`): `InputTokenCount`, `OutputTokenCount`,
 //! `Invocations`, and the cache metrics under either spelling (`CacheReadInputTokenCount` or
 //! `CacheReadInputTokens`, the same for writes). Cache tokens are added to the input tokens.
@@ -334,14 +335,31 @@ fn build(path: &Path, points: &BTreeMap<Metric, Vec<Point>>) -> Result<HourlySer
             input[h]
         )));
     }
+    let observed = (0..span)
+        .map(|h| {
+            let hour = first + h as i64;
+            [Metric::Input, Metric::Output]
+                .iter()
+                .any(|m| hourly.get(m).is_some_and(|v| v.contains_key(&hour)))
+        })
+        .collect();
+    let mut tokens_at: BTreeMap<i64, f64> = BTreeMap::new();
+    for metric in [Metric::Input, Metric::Output] {
+        for p in points.get(&metric).into_iter().flatten() {
+            *tokens_at.entry(p.seconds).or_default() += p.value;
+        }
+    }
+    let tokens: Vec<(i64, f64)> = tokens_at.into_iter().collect();
     Ok(HourlySeries {
         start_epoch_hour: first,
         input,
         output: dense(Metric::Output).unwrap_or_default(),
+        observed,
         requests: dense(Metric::Invocations),
         cache_read,
         cache_write,
         model: None,
+        sub_hourly: super::csv::spread_within_hours(&tokens),
         notes: Vec::new(),
     })
 }

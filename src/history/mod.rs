@@ -45,14 +45,19 @@ impl From<crate::traffic::TraceError> for HistoryError {
     }
 }
 
-/// One workload's usage, hour by hour, from `start_epoch_hour` (UTC); hours absent from the
-/// export are zeros. `input` counts every input token (cache reads and writes included when the
-/// export has them separately, see `cache_read`).
+/// One workload's usage, hour by hour, from `start_epoch_hour` (UTC). Hours without data
+/// (absent from the file, or a row with an empty cell) are *missing*: `observed` is false there
+/// and their values are 0, which `fit`, `backtest` and `bootstrap` never read as traffic.
+/// `input` counts every input token (cache reads and writes included when the export has them
+/// separately, see `cache_read`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct HourlySeries {
     pub start_epoch_hour: i64,
     pub input: Vec<f64>,
     pub output: Vec<f64>,
+    /// True where the hour has data.
+    #[serde(skip)]
+    pub observed: Vec<bool>,
     pub requests: Option<Vec<f64>>,
     /// Input tokens read from the prompt cache (already counted in `input`).
     pub cache_read: Option<Vec<f64>>,
@@ -60,12 +65,93 @@ pub struct HourlySeries {
     pub cache_write: Option<Vec<f64>>,
     /// The model the history names (a CSV `model` column), as written.
     pub model: Option<String>,
+    /// What the data said about the minutes inside its hours, when it came in shorter periods.
+    pub sub_hourly: Option<SubHourly>,
     /// Notes for the user (ignored metrics, partial data); not errors.
     #[serde(skip)]
     pub notes: Vec<String>,
 }
 
+/// A history recorded in periods shorter than an hour, summed into hours.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct SubHourly {
+    /// The most common spacing of consecutive rows within an hour, in minutes.
+    pub period_minutes: u32,
+    /// Rows (or datapoints) summed.
+    pub periods: usize,
+    /// Median over hours with traffic of the coefficient of variation of the tokens per period
+    /// within the hour (periods without a row counted as 0): a lower bound of the per-minute
+    /// spread `intra_hour_cv` describes, exact at 1-minute periods.
+    pub intra_hour_cv: f64,
+}
+
+/// The hours of a history that have no data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gaps {
+    pub missing_hours: usize,
+    /// Runs of consecutive missing hours.
+    pub runs: usize,
+    /// The longest run: its first hour (epoch hour) and length.
+    pub longest: Option<(i64, usize)>,
+}
+
+/// How `fit`, `backtest` and `bootstrap` treat hours without data.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GapPolicy {
+    /// Excluded: no estimate reads them (the default).
+    #[default]
+    Missing,
+    /// Filled from the fitted shape and the neighbouring hours (`--fill-gaps`).
+    Interpolate,
+    /// Read as hours without traffic (e.g. CloudWatch writes no datapoint for an idle hour).
+    Zero,
+}
+
+impl GapPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapPolicy::Missing => "missing",
+            GapPolicy::Interpolate => "interpolate",
+            GapPolicy::Zero => "zero",
+        }
+    }
+}
+
+/// How a history file is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ReadOptions {
+    /// Output share of `total_tokens` when a CSV has only that column.
+    pub output_share: Option<f64>,
+}
+
 impl HourlySeries {
+    /// A series with every hour observed and no optional columns.
+    pub fn complete(start_epoch_hour: i64, input: Vec<f64>, output: Vec<f64>) -> Self {
+        HourlySeries {
+            start_epoch_hour,
+            observed: vec![true; input.len()],
+            input,
+            output,
+            requests: None,
+            cache_read: None,
+            cache_write: None,
+            model: None,
+            sub_hourly: None,
+            notes: Vec::new(),
+        }
+    }
+
     /// Hours covered.
     pub fn len(&self) -> usize {
         self.input.len()
@@ -76,6 +162,43 @@ impl HourlySeries {
         self.input.is_empty()
     }
 
+    /// Hours with data.
+    pub fn observed_hours(&self) -> usize {
+        self.observed.iter().filter(|o| **o).count()
+    }
+
+    /// The hours without data.
+    pub fn gaps(&self) -> Gaps {
+        let mut gaps = Gaps {
+            missing_hours: 0,
+            runs: 0,
+            longest: None,
+        };
+        let mut run: Option<(usize, usize)> = None;
+        for (h, seen) in self.observed.iter().chain([&true]).enumerate() {
+            match (seen, run) {
+                (false, None) => run = Some((h, 1)),
+                (false, Some((start, len))) => run = Some((start, len + 1)),
+                (true, Some((start, len))) => {
+                    gaps.missing_hours += len;
+                    gaps.runs += 1;
+                    if gaps.longest.is_none_or(|(_, l)| len > l) {
+                        gaps.longest = Some((self.start_epoch_hour + start as i64, len));
+                    }
+                    run = None;
+                }
+                (true, None) => {}
+            }
+        }
+        gaps
+    }
+
+    /// The same series with every missing hour read as zero traffic.
+    pub fn with_gaps_as_zero(mut self) -> Self {
+        self.observed.fill(true);
+        self
+    }
+
     /// The hours `from..to` (indices into the series) as a series of their own.
     pub fn slice(&self, from: usize, to: usize) -> HourlySeries {
         let cut = |v: &Vec<f64>| v[from..to].to_vec();
@@ -83,10 +206,12 @@ impl HourlySeries {
             start_epoch_hour: self.start_epoch_hour + from as i64,
             input: cut(&self.input),
             output: cut(&self.output),
+            observed: self.observed[from..to].to_vec(),
             requests: self.requests.as_ref().map(cut),
             cache_read: self.cache_read.as_ref().map(cut),
             cache_write: self.cache_write.as_ref().map(cut),
             model: self.model.clone(),
+            sub_hourly: self.sub_hourly,
             notes: Vec::new(),
         }
     }
@@ -97,10 +222,27 @@ impl HourlySeries {
     }
 }
 
+impl Gaps {
+    /// "N hours without data (R gaps, the longest L hours from T)", or None without gaps.
+    pub fn describe(&self) -> Option<String> {
+        let (start, len) = self.longest?;
+        Some(format!(
+            "{} hour{} without data ({} gap{}, the longest {} hour{} from {})",
+            self.missing_hours,
+            if self.missing_hours == 1 { "" } else { "s" },
+            self.runs,
+            if self.runs == 1 { "" } else { "s" },
+            len,
+            if len == 1 { "" } else { "s" },
+            format_epoch_hour(start)
+        ))
+    }
+}
+
 /// Reads one or more history files into one series: a CSV trace (SPEC §5), or CloudWatch JSON
 /// (`get-metric-data` or `get-metric-statistics`, one metric per file allowed), told apart by
 /// their first character. Several files are merged metric by metric; a CSV must come alone.
-pub fn read(paths: &[PathBuf]) -> Result<HourlySeries, HistoryError> {
+pub fn read(paths: &[PathBuf], options: &ReadOptions) -> Result<HourlySeries, HistoryError> {
     let mut files = Vec::new();
     for path in paths {
         let bytes = crate::scenario::read_at_most(path, MAX_HISTORY_BYTES).map_err(|error| {
@@ -111,11 +253,14 @@ pub fn read(paths: &[PathBuf]) -> Result<HourlySeries, HistoryError> {
         })?;
         files.push((path.clone(), bytes));
     }
-    parse(&files)
+    parse(&files, options)
 }
 
 /// Parses history files given as (path, bytes); see [`read`].
-pub fn parse(files: &[(PathBuf, Vec<u8>)]) -> Result<HourlySeries, HistoryError> {
+pub fn parse(
+    files: &[(PathBuf, Vec<u8>)],
+    options: &ReadOptions,
+) -> Result<HourlySeries, HistoryError> {
     let is_json = |bytes: &[u8]| {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         bytes
@@ -130,7 +275,7 @@ pub fn parse(files: &[(PathBuf, Vec<u8>)]) -> Result<HourlySeries, HistoryError>
                 message: "no history file given".to_string(),
             });
         }
-        [(path, bytes)] if !is_json(bytes) => csv::parse(path, bytes)?,
+        [(path, bytes)] if !is_json(bytes) => csv::parse(path, bytes, options.output_share)?,
         _ => {
             if let Some((path, _)) = files.iter().find(|(_, b)| !is_json(b)) {
                 return Err(HistoryError::File {
@@ -147,20 +292,32 @@ pub fn parse(files: &[(PathBuf, Vec<u8>)]) -> Result<HourlySeries, HistoryError>
     Ok(series)
 }
 
-/// A history shorter than [`MIN_DAYS`] is refused: no weekly profile can be fitted from it.
+/// Fewest hours with data a history must have (five days): the noise and the profiles need them.
+pub const MIN_OBSERVED_HOURS: usize = 120;
+
+/// A history shorter than [`MIN_DAYS`], or with fewer than [`MIN_OBSERVED_HOURS`] hours of data,
+/// is refused: no weekly cycle or noise can be fitted from it.
 fn check_length(path: &Path, series: &HourlySeries) -> Result<(), HistoryError> {
+    let error = |message: String| HistoryError::File {
+        path: path.to_path_buf(),
+        message,
+    };
     if series.len() < MIN_DAYS * 24 {
-        return Err(HistoryError::File {
-            path: path.to_path_buf(),
-            message: format!(
-                "covers {} hours ({} to {}); expected at least {MIN_DAYS} days ({} hours) of \
-                 hourly history",
-                series.len(),
-                format_epoch_hour(series.start_epoch_hour),
-                series.end_label(),
-                MIN_DAYS * 24
-            ),
-        });
+        return Err(error(format!(
+            "covers {} hours ({} to {}); expected at least {MIN_DAYS} days ({} hours) of \
+             hourly history",
+            series.len(),
+            format_epoch_hour(series.start_epoch_hour),
+            series.end_label(),
+            MIN_DAYS * 24
+        )));
+    }
+    let observed = series.observed_hours();
+    if observed < MIN_OBSERVED_HOURS {
+        return Err(error(format!(
+            "only {observed} of its {} hours have data; expected at least {MIN_OBSERVED_HOURS}",
+            series.len()
+        )));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Output formats as small writers that return bytes: CSV files, the manifest, the replay JSON
 //! and the terminal summary. Nothing here touches the disk.
 
+pub mod backtest;
 pub mod chart;
 pub mod csv;
 pub mod format;

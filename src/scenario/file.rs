@@ -135,8 +135,14 @@ pub struct BootstrapFile {
     pub file: Spanned<String>,
     pub block: Option<crate::traffic::Block>,
     pub growth_per_month_mean: Option<GrowthRate>,
+    /// Omitted: estimated from the history as `ptsim fit` would.
     pub growth_per_month_sd: Option<GrowthSd>,
+    /// Omitted: estimated from the history as `ptsim fit` would.
     pub level_sigma: Option<LevelSigma>,
+    /// Output share of a `total_tokens` history.
+    pub output_share: Option<Share>,
+    /// Hours without data: "missing" (days with them are not drawn), "interpolate", "zero".
+    pub gaps: Option<crate::history::GapPolicy>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,4 +171,6 @@ pub struct ParametricFile {
     pub bursts_per_day: Option<BurstRate>,
     pub burst_multiplier: Option<BurstMultiplier>,
     pub burst_hours: Option<Spanned<u32>>,
+    pub output_ratio_cv: Option<NoiseCv>,
+    pub output_ratio_ar1: Option<Correlation>,
 }

@@ -392,7 +392,9 @@ pub fn resolve(
             (Some(p), None, None) => {
                 TrafficSource::Parametric(Box::new(resolve_parametric(&loc, p, i)?))
             }
-            (None, None, Some(b)) => super::bootstrap::resolve(&loc, b, base, i)?,
+            (None, None, Some(b)) => {
+                super::bootstrap::resolve(&loc, b, base, i, horizon_hours, &mut warnings)?
+            }
             (None, Some(t), None) if t.file.get_ref().trim().is_empty() => {
                 return Err(loc.spanned(
                     &t.file,
@@ -461,6 +463,12 @@ pub fn resolve(
             .unwrap_or(DEFAULT_START_EPOCH_HOUR),
     };
     for t in &traces {
+        if let Some(gap) = t.long_gap() {
+            warnings.push(format!(
+                "trace {}: {gap}; replay prices hours without a row as hours without traffic",
+                t.path.display()
+            ));
+        }
         let outside = t.rows_outside(start_epoch_hour, horizon_hours);
         if outside > 0 {
             warnings.push(format!("trace {}: {outside} row(s) fall outside the {horizon_hours}-hour horizon starting {} and are ignored", t.path.display(), format_epoch_hour(start_epoch_hour)));
@@ -953,5 +961,9 @@ fn resolve_parametric(
         ),
         p.level_sigma.map_or(0.0, |s| s.0),
         bursts,
+    )
+    .with_output_mix(
+        p.output_ratio_cv.map_or(0.0, |c| c.0),
+        p.output_ratio_ar1.map_or(0.0, |a| a.0),
     ))
 }

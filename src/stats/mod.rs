@@ -2,6 +2,7 @@
 //! break-even utilization. No I/O.
 
 pub mod breakeven;
+pub mod calibration;
 pub mod convergence;
 pub mod curve;
 pub mod quantile;

@@ -46,9 +46,14 @@ pub struct Bootstrap {
     pub growth_per_month_mean: f64,
     pub growth_per_month_sd: f64,
     pub level_sigma: f64,
+    /// Full days left out because some of their hours have no data.
+    pub incomplete_days: usize,
     /// Epoch day (days since 1970-01-01) of the first full day.
     #[serde(skip)]
     first_day: i64,
+    /// Whether each full day has data in every hour (only those are drawn).
+    #[serde(skip)]
+    complete: Vec<bool>,
     /// `days × 24` hours of input and output tokens.
     #[serde(skip)]
     input: Vec<f64>,
@@ -57,13 +62,16 @@ pub struct Bootstrap {
 }
 
 impl Bootstrap {
-    /// Keeps the full days of a history starting at `start_epoch_hour`; errors say what the
-    /// history lacks for `block`.
+    /// Keeps the full days of a history starting at `start_epoch_hour` (`observed` false for
+    /// hours without data: days with such hours are never drawn); errors say what the history
+    /// lacks for `block`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         file: PathBuf,
         start_epoch_hour: i64,
         input: &[f64],
         output: &[f64],
+        observed: &[bool],
         block: Block,
         growth: (f64, f64),
         level_sigma: f64,
@@ -75,6 +83,11 @@ impl Bootstrap {
             let from = skip.min(v.len());
             v[from..from + days * 24].to_vec()
         };
+        let from = skip.min(observed.len());
+        let complete: Vec<bool> = observed[from..from + days * 24]
+            .chunks(24)
+            .map(|day| day.iter().all(|o| *o))
+            .collect();
         let b = Bootstrap {
             file,
             block,
@@ -82,7 +95,9 @@ impl Bootstrap {
             growth_per_month_mean: growth.0,
             growth_per_month_sd: growth.1,
             level_sigma,
+            incomplete_days: complete.iter().filter(|c| !**c).count(),
             first_day,
+            complete,
             input: take(input),
             output: take(output),
         };
@@ -90,8 +105,9 @@ impl Bootstrap {
             Block::Day => {
                 if let Some(w) = (0..7).find(|w| b.days_on(*w).is_empty()) {
                     return Err(format!(
-                        "the history has no full {} (midnight to midnight UTC) among its {days} \
-                         full days; block = \"day\" draws each day from the same weekday",
+                        "the history has no full {} (midnight to midnight UTC, every hour with \
+                         data) among its {days} full days; block = \"day\" draws each day from \
+                         the same weekday",
                         WEEKDAYS[w]
                     ));
                 }
@@ -103,32 +119,56 @@ impl Bootstrap {
                          {MIN_DAYS_FOR_WEEKS} (a week starting on any weekday); use block = \"day\""
                     ));
                 }
+                if let Some(w) = (0..7).find(|w| b.weeks_on(*w).is_empty()) {
+                    return Err(format!(
+                        "no seven consecutive full days with data start on a {}; use block = \
+                         \"day\", or gaps = \"interpolate\" to fill the missing hours",
+                        WEEKDAYS[w]
+                    ));
+                }
             }
         }
         Ok(b)
     }
 
-    /// Indices of the full days falling on weekday `w` (0 = Monday).
+    /// Indices of the complete full days falling on weekday `w` (0 = Monday).
     fn days_on(&self, w: usize) -> Vec<usize> {
         (0..self.days)
-            .filter(|&d| day_of_week((self.first_day + d as i64) * 24) == w)
+            .filter(|&d| self.complete[d] && day_of_week((self.first_day + d as i64) * 24) == w)
             .collect()
     }
 
-    /// Indices of the days that start a 7-day window on weekday `w`.
+    /// Indices of the days that start seven complete consecutive days on weekday `w`.
     fn weeks_on(&self, w: usize) -> Vec<usize> {
-        self.days_on(w)
-            .into_iter()
-            .filter(|d| d + 7 <= self.days)
+        (0..self.days)
+            .filter(|&d| day_of_week((self.first_day + d as i64) * 24) == w)
+            .filter(|d| d + 7 <= self.days && self.complete[*d..d + 7].iter().all(|c| *c))
             .collect()
     }
 
-    /// Mean input and output tokens per hour of the resampled days.
+    /// Fewest distinct blocks any trial block can be drawn from (days of one weekday, or weeks
+    /// starting on one weekday): with few, trials barely differ but for their level and growth.
+    pub fn fewest_choices(&self) -> usize {
+        (0..7)
+            .map(|w| match self.block {
+                Block::Day => self.days_on(w).len(),
+                Block::Week => self.weeks_on(w).len(),
+            })
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Mean input and output tokens per hour of the days that are resampled.
     pub fn mean_tokens_per_hour(&self) -> (f64, f64) {
-        let n = self.input.len().max(1) as f64;
+        let kept = || {
+            (0..self.days)
+                .filter(|d| self.complete[*d])
+                .flat_map(|d| d * 24..(d + 1) * 24)
+        };
+        let n = kept().count().max(1) as f64;
         (
-            self.input.iter().sum::<f64>() / n,
-            self.output.iter().sum::<f64>() / n,
+            kept().map(|h| self.input[h]).sum::<f64>() / n,
+            kept().map(|h| self.output[h]).sum::<f64>() / n,
         )
     }
 
@@ -207,6 +247,7 @@ mod tests {
             start,
             &input,
             &output,
+            &vec![true; input.len()],
             block,
             (0.0, 0.0),
             0.0,
@@ -273,12 +314,48 @@ mod tests {
     #[test]
     fn short_histories_are_refused_with_the_reason() {
         let week = vec![1.0; 8 * 24];
-        let e =
-            Bootstrap::new("h".into(), 0, &week, &week, Block::Week, (0.0, 0.0), 0.0).unwrap_err();
+        let all = |v: &[f64]| vec![true; v.len()];
+        let e = Bootstrap::new(
+            "h".into(),
+            0,
+            &week,
+            &week,
+            &all(&week),
+            Block::Week,
+            (0.0, 0.0),
+            0.0,
+        )
+        .unwrap_err();
         assert!(e.contains("needs at least 13"), "{e}");
         // 174 hours from 05:00: six full days.
         let six = vec![1.0; 6 * 24 + 30];
-        let e = Bootstrap::new("h".into(), 5, &six, &six, Block::Day, (0.0, 0.0), 0.0).unwrap_err();
+        let e = Bootstrap::new(
+            "h".into(),
+            5,
+            &six,
+            &six,
+            &all(&six),
+            Block::Day,
+            (0.0, 0.0),
+            0.0,
+        )
+        .unwrap_err();
         assert!(e.contains("no full"), "{e}");
+        // Eight days from Monday with one hour of the only Thursday missing: no Thursday to draw.
+        let eight = vec![1.0; 8 * 24];
+        let mut seen = all(&eight);
+        seen[3 * 24 + 10] = false;
+        let e = Bootstrap::new(
+            "h".into(),
+            DEFAULT_START_EPOCH_HOUR,
+            &eight,
+            &eight,
+            &seen,
+            Block::Day,
+            (0.0, 0.0),
+            0.0,
+        )
+        .unwrap_err();
+        assert!(e.contains("no full Thursday"), "{e}");
     }
 }

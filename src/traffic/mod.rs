@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod rng;
 pub mod time;
 pub mod trace;
+pub mod usage_csv;
 
 pub use bootstrap::{Block, Bootstrap};
 pub use parametric::{Bursts, Noise, Parametric};

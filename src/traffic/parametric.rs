@@ -48,6 +48,11 @@ pub struct Parametric {
     pub growth_per_month_sd: f64,
     pub level_sigma: f64,
     pub bursts: Option<Bursts>,
+    /// CV of the hourly output/input multiplier (lognormal, mean 1): the mix changes hour to
+    /// hour around `output_tokens_per_hour / input_tokens_per_hour`. 0: a constant mix.
+    pub output_ratio_cv: f64,
+    /// Autocorrelation of that multiplier's log from hour to hour.
+    pub output_ratio_ar1: f64,
     #[serde(skip)]
     gamma: Option<GammaQuantile>,
 }
@@ -84,12 +89,22 @@ impl Parametric {
             growth_per_month_sd: growth.1,
             level_sigma,
             bursts,
+            output_ratio_cv: 0.0,
+            output_ratio_ar1: 0.0,
             gamma,
         }
     }
 
+    /// The same workload with an hourly output/input mix of CV `cv` and autocorrelation `ar1`.
+    pub fn with_output_mix(mut self, cv: f64, ar1: f64) -> Self {
+        self.output_ratio_cv = cv;
+        self.output_ratio_ar1 = ar1;
+        self
+    }
+
     /// Draws one trial. The stream is consumed in a fixed order — level, growth, one normal per
-    /// hour for the noise, then bursts — so changing one parameter leaves the other draws alone.
+    /// hour for the noise, then bursts, then one normal per hour for the output mix (only when
+    /// it varies) — so changing one parameter leaves the other draws alone.
     pub fn generate(
         &self,
         rng: &mut ChaCha8Rng,
@@ -142,6 +157,27 @@ impl Parametric {
         for (multiplier, out) in input.iter_mut().zip(output.iter_mut()) {
             *out = ratio_out * *multiplier;
             *multiplier *= ratio_in;
+        }
+        if self.output_ratio_cv > 0.0 {
+            self.vary_output_mix(rng, output);
+        }
+    }
+
+    /// Multiplies each hour's output by a mean-1 lognormal with CV `output_ratio_cv` whose log is
+    /// a stationary AR(1) with coefficient `output_ratio_ar1`.
+    fn vary_output_mix(&self, rng: &mut ChaCha8Rng, output: &mut [f64]) {
+        let sigma = (1.0 + self.output_ratio_cv.powi(2)).ln().sqrt();
+        let rho = self.output_ratio_ar1;
+        let innovation_scale = (1.0 - rho * rho).sqrt();
+        let mut score = 0.0;
+        for (h, out) in output.iter_mut().enumerate() {
+            let e: f64 = StandardNormal.sample(rng);
+            score = if h == 0 {
+                e
+            } else {
+                rho * score + innovation_scale * e
+            };
+            *out *= lognormal_mean_one(sigma, score);
         }
     }
 }
@@ -298,6 +334,20 @@ mod tests {
         let (mean, cv, _) = moments(&i);
         assert!((mean / 1000.0 - 1.0).abs() < 0.01, "{mean}");
         assert!((cv - 0.5).abs() < 0.01, "{cv}");
+    }
+
+    #[test]
+    fn the_output_mix_varies_with_its_cv_and_autocorrelation_and_leaves_input_alone() {
+        let steady = flat(Noise::Lognormal, 0.3, 0.5);
+        let mixed = flat(Noise::Lognormal, 0.3, 0.5).with_output_mix(0.4, 0.8);
+        let (i0, _) = draw(&steady, 0, 100_000);
+        let (i1, o1) = draw(&mixed, 0, 100_000);
+        assert_eq!(i0, i1);
+        let ratios: Vec<f64> = i1.iter().zip(&o1).map(|(i, o)| o / i / 0.25).collect();
+        let (mean, cv, rho) = moments(&ratios);
+        assert!((mean - 1.0).abs() < 0.01, "{mean}");
+        assert!((cv - 0.4).abs() < 0.01, "{cv}");
+        assert!((rho - 0.8).abs() < 0.01, "{rho}");
     }
 
     #[test]

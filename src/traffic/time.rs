@@ -8,19 +8,40 @@ pub const DEFAULT_START_EPOCH_HOUR: i64 = 473_352;
 /// Parses an ISO-8601 timestamp on the hour (`2024-01-01T05:00:00Z`, with an offset, or naive UTC
 /// with `T` or a space) into hours since 1970-01-01 00:00 UTC.
 pub fn parse_epoch_hour(text: &str) -> Result<i64, String> {
+    let seconds = parse_epoch_second(text).map_err(|m| {
+        if m.contains("whole seconds") {
+            format!(
+                "expected a timestamp on the hour, got '{}'",
+                clip(text.trim())
+            )
+        } else {
+            m
+        }
+    })?;
+    if seconds.rem_euclid(3600) != 0 {
+        return Err(format!(
+            "expected a timestamp on the hour (UTC), got '{}' ({})",
+            clip(text.trim()),
+            DateTime::from_timestamp(seconds, 0)
+                .map_or(String::new(), |t| t.format("%H:%M:%S UTC").to_string())
+        ));
+    }
+    Ok(seconds.div_euclid(3600))
+}
+
+/// Parses an ISO-8601 timestamp to the second (any minute of the hour; with an offset, or naive
+/// UTC with `T` or a space) into seconds since 1970-01-01 00:00 UTC.
+pub fn parse_epoch_second(text: &str) -> Result<i64, String> {
     let full = text.trim();
     let clipped = clip(full);
     let text = clipped.as_str();
+    let expected =
+        || format!("expected an ISO-8601 hour such as 2024-01-01T05:00:00Z, got '{text}'");
     if full.len() > CLIP_CHARS {
-        return Err(format!(
-            "expected an ISO-8601 hour such as 2024-01-01T05:00:00Z, got '{text}'"
-        ));
+        return Err(expected());
     }
-    let seconds = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        if t.timestamp_subsec_nanos() != 0 {
-            return Err(format!("expected a timestamp on the hour, got '{text}'"));
-        }
-        t.timestamp()
+    let (seconds, nanos) = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        (t.timestamp(), t.timestamp_subsec_nanos())
     } else {
         const NAIVE: [&str; 4] = [
             "%Y-%m-%dT%H:%M:%S%.f",
@@ -31,22 +52,23 @@ pub fn parse_epoch_hour(text: &str) -> Result<i64, String> {
         let naive = NAIVE
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-            .ok_or_else(|| {
-                format!("expected an ISO-8601 hour such as 2024-01-01T05:00:00Z, got '{text}'")
-            })?;
-        if naive.and_utc().timestamp_subsec_nanos() != 0 {
-            return Err(format!("expected a timestamp on the hour, got '{text}'"));
-        }
-        naive.and_utc().timestamp()
+            .ok_or_else(expected)?
+            .and_utc();
+        (naive.timestamp(), naive.timestamp_subsec_nanos())
     };
-    if seconds.rem_euclid(3600) != 0 {
+    if nanos != 0 {
         return Err(format!(
-            "expected a timestamp on the hour (UTC), got '{text}' ({})",
-            DateTime::from_timestamp(seconds, 0)
-                .map_or(String::new(), |t| t.format("%H:%M:%S UTC").to_string())
+            "expected a timestamp in whole seconds, got '{text}'"
         ));
     }
-    Ok(seconds.div_euclid(3600))
+    Ok(seconds)
+}
+
+/// Formats an epoch second as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn format_epoch_second(seconds: i64) -> String {
+    DateTime::from_timestamp(seconds, 0).map_or(String::new(), |t| {
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    })
 }
 
 /// Longest piece of input quoted whole in an error.

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::time::{clip, format_epoch_hour, parse_epoch_hour};
-
 /// Largest trace file read: 1 GiB is some twenty million hourly rows, two thousand years.
 const MAX_TRACE_BYTES: u64 = 1 << 30;
+
+/// Consecutive hours without a row from which replay warns that it reads them as zero traffic.
+pub const LONG_GAP_HOURS: i64 = 6;
 
 /// Most tokens one trace row may hold per hour (the scenario's bound for parametric traffic).
 pub const MAX_TOKENS_PER_HOUR: f64 = 1e13;
@@ -50,7 +51,7 @@ fn count<S: serde::Serializer>(hours: &[TraceHour], s: S) -> Result<S::Ok, S::Er
     s.serialize_u64(hours.len() as u64)
 }
 
-const HEADER: &str = "timestamp,input_tokens,output_tokens";
+pub const HEADER: &str = "timestamp,input_tokens,output_tokens";
 
 /// Values of optional numeric columns, one list per column asked for (None: not in the file).
 pub type ExtraColumns = Vec<Option<Vec<f64>>>;
@@ -80,188 +81,34 @@ impl HourlyTrace {
         bytes: &[u8],
         optional: &[&str],
     ) -> Result<(Self, ExtraColumns), TraceError> {
-        let file_error = |message: String| TraceError::File {
-            path: path.to_path_buf(),
-            message,
-        };
-        let row_error = |row: u64, message: String| TraceError::Row {
-            path: path.to_path_buf(),
-            row,
-            message,
-        };
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-            return Err(file_error(
-                "the file is UTF-16 text; save it as UTF-8 CSV".to_string(),
-            ));
-        }
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if let Err(e) = std::str::from_utf8(bytes) {
-            let good = &bytes[..e.valid_up_to()];
-            let row = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            return Err(row_error(
-                row,
-                format!(
-                    "byte 0x{:02X} is not UTF-8; save the trace as UTF-8 CSV",
-                    bytes[e.valid_up_to()]
-                ),
-            ));
-        }
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(file_error(format!(
-                "the file is empty; expected a header {HEADER} and one row per hour"
-            )));
-        }
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(bytes);
-        let header = reader
-            .headers()
-            .map_err(|e| file_error(format!("cannot read the header: {e}")))?
-            .clone();
-        let found = clip(&header.iter().collect::<Vec<_>>().join(","));
-        let hint = if header.len() == 1 && [';', '\t', '|'].iter().any(|c| found.contains(*c)) {
-            "; columns must be separated by commas"
-        } else if header.get(0).is_some_and(|h| parse_epoch_hour(h).is_ok()) {
-            "; the first line must be the header"
-        } else {
-            ""
-        };
-        let column = |name: &str| {
-            let mut at = header
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h.eq_ignore_ascii_case(name))
-                .map(|(i, _)| i);
-            match (at.next(), at.next()) {
-                (Some(i), None) => Ok(i),
-                (Some(_), Some(_)) => Err(row_error(
-                    1,
-                    format!("header: column '{name}' appears more than once"),
-                )),
-                (None, _) => Err(row_error(
-                    1,
-                    format!(
-                        "header: expected columns {HEADER}; '{name}' is missing \
-                         (found: {found}){hint}"
-                    ),
-                )),
-            }
-        };
-        let (ts_col, in_col, out_col) = (
-            column("timestamp")?,
-            column("input_tokens")?,
-            column("output_tokens")?,
-        );
-        let extra_cols: Vec<Option<usize>> = optional
+        let read = super::usage_csv::read(
+            path,
+            bytes,
+            &super::usage_csv::Layout {
+                required: &["input_tokens", "output_tokens"],
+                optional,
+                expected: HEADER,
+                empty_cells: false,
+                sub_hourly: false,
+            },
+        )?;
+        // Every cell was read (no empty cells allowed), so each value is there.
+        let value = |row: &super::usage_csv::Row, i: usize| row.values[i].unwrap_or(0.0);
+        let hours = read
+            .rows
             .iter()
-            .map(|name| {
-                header
-                    .iter()
-                    .position(|h| h.eq_ignore_ascii_case(name))
-                    .map(|_| column(name))
-                    .transpose()
+            .map(|row| TraceHour {
+                epoch_hour: row.epoch_second.div_euclid(3600),
+                input_tokens: value(row, 0),
+                output_tokens: value(row, 1),
             })
-            .collect::<Result<_, _>>()?;
-        let mut extras: Vec<Option<Vec<f64>>> =
-            extra_cols.iter().map(|c| c.map(|_| Vec::new())).collect();
-        let mut hours: Vec<TraceHour> = Vec::new();
-        let mut last_row = 0;
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let row = e.position().map_or(0, |p| p.line());
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len,
-                        len,
-                        pos,
-                    } => {
-                        // A quote left open swallows the line ends that follow it.
-                        let start = pos.as_ref().map_or(0, |p| p.byte() as usize);
-                        let line = bytes[start.min(bytes.len())..]
-                            .split(|&b| b == b'\n')
-                            .next();
-                        let quote = line.is_some_and(|l| l.contains(&b'"'));
-                        format!(
-                            "expected {expected_len} fields as in the header, found {len}{}",
-                            if quote {
-                                " (is a \" quote left open?)"
-                            } else {
-                                ""
-                            }
-                        )
-                    }
-                    _ => format!("malformed CSV: {e}"),
-                };
-                row_error(row, message)
-            })?;
-            let row = record.position().map_or(0, |p| p.line());
-            let field = |col: usize| record.get(col).unwrap_or("");
-            let epoch_hour = parse_epoch_hour(field(ts_col))
-                .map_err(|m| row_error(row, format!("timestamp: {m}")))?;
-            let tokens = |col: usize, name: &str| -> Result<f64, TraceError> {
-                let text = clip(field(col));
-                match field(col).parse::<f64>() {
-                    // + 0.0 turns −0 into 0.
-                    Ok(v) if (0.0..=MAX_TOKENS_PER_HOUR).contains(&v) && !v.is_subnormal() => {
-                        Ok(v + 0.0)
-                    }
-                    Ok(v) if v.is_subnormal() => Err(row_error(
-                        row,
-                        format!("{name}: got '{text}', too small to compute with; write 0"),
-                    )),
-                    Ok(v) if v.is_finite() && v > 0.0 => Err(row_error(
-                        row,
-                        format!(
-                            "{name}: expected at most {MAX_TOKENS_PER_HOUR:e} tokens, got '{text}'"
-                        ),
-                    )),
-                    _ => Err(row_error(
-                        row,
-                        format!("{name}: expected a non-negative number, got '{text}'"),
-                    )),
-                }
-            };
-            let hour = TraceHour {
-                epoch_hour,
-                input_tokens: tokens(in_col, "input_tokens")?,
-                output_tokens: tokens(out_col, "output_tokens")?,
-            };
-            if let Some(last) = hours.last() {
-                if hour.epoch_hour == last.epoch_hour {
-                    return Err(row_error(
-                        row,
-                        format!(
-                            "timestamp: duplicate hour {} ({} is also on row {last_row})",
-                            clip(field(ts_col)),
-                            format_epoch_hour(hour.epoch_hour)
-                        ),
-                    ));
-                }
-                if hour.epoch_hour < last.epoch_hour {
-                    return Err(row_error(
-                        row,
-                        format!(
-                            "timestamp: rows must be in increasing time order; {} comes after \
-                             {} on row {last_row}",
-                            clip(field(ts_col)),
-                            format_epoch_hour(last.epoch_hour)
-                        ),
-                    ));
-                }
-            }
-            for ((col, name), values) in extra_cols.iter().zip(optional).zip(&mut extras) {
-                if let (Some(col), Some(values)) = (col, values) {
-                    values.push(tokens(*col, name)?);
-                }
-            }
-            hours.push(hour);
-            last_row = row;
-        }
-        if hours.is_empty() {
-            return Err(file_error(format!(
-                "no data rows after the header; expected one row per hour ({HEADER})"
-            )));
-        }
+            .collect();
+        let extras = read
+            .has_optional
+            .iter()
+            .enumerate()
+            .map(|(i, has)| has.then(|| read.rows.iter().map(|r| value(r, 2 + i)).collect()))
+            .collect();
         Ok((
             HourlyTrace {
                 path: path.to_path_buf(),
@@ -274,6 +121,25 @@ impl HourlyTrace {
     /// The first hour of the trace.
     pub fn first_epoch_hour(&self) -> i64 {
         self.hours[0].epoch_hour
+    }
+
+    /// "N hours without a row between its first and last (the longest L from T)" when the
+    /// longest run of absent hours is at least `LONG_GAP_HOURS`, else None.
+    pub fn long_gap(&self) -> Option<String> {
+        let mut missing = 0;
+        let mut longest: Option<(i64, i64)> = None;
+        for pair in self.hours.windows(2) {
+            let gap = pair[1].epoch_hour - pair[0].epoch_hour - 1;
+            missing += gap;
+            if gap > 0 && longest.is_none_or(|(_, l)| gap > l) {
+                longest = Some((pair[0].epoch_hour + 1, gap));
+            }
+        }
+        let (start, len) = longest.filter(|(_, l)| *l >= LONG_GAP_HOURS)?;
+        Some(format!(
+            "{missing} hours without a row between its first and last (the longest {len} from {})",
+            super::time::format_epoch_hour(start)
+        ))
     }
 
     /// Rows that fall outside `[start, start + hours)`.

@@ -11,23 +11,24 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn csv_and_both_cloudwatch_shapes_give_the_same_hourly_series() {
-    let csv = ptsim::history::read(&[fixture("hourly.csv")]).unwrap();
-    let data = ptsim::history::read(&[fixture("get-metric-data.json")]).unwrap();
-    let stats = ptsim::history::read(&[
+    let read = |files: &[PathBuf]| ptsim::history::read(files, &Default::default()).unwrap();
+    let csv = read(&[fixture("hourly.csv")]);
+    let data = read(&[fixture("get-metric-data.json")]);
+    let stats = read(&[
         fixture("get-metric-statistics-output.json"),
         fixture("get-metric-statistics-input.json"),
-    ])
-    .unwrap();
+    ]);
     assert_eq!(csv.len(), 336);
     for other in [&data, &stats] {
         assert_eq!(other.start_epoch_hour, csv.start_epoch_hour);
         assert_eq!(other.input, csv.input);
         assert_eq!(other.output, csv.output);
+        assert_eq!(other.observed, csv.observed);
     }
     assert_eq!(data.requests, csv.requests);
-    // Hours the exports leave out are zeros: hour 5 is one of the fixture's gaps.
-    assert_eq!(csv.input[5], 0.0);
-    assert!(csv.input[4] > 0.0);
+    // Hours the exports leave out are missing, not traffic: hour 5 is one of the fixture's gaps.
+    assert_eq!((csv.input[5], csv.observed[5]), (0.0, false));
+    assert!(csv.input[4] > 0.0 && csv.observed[4]);
 }
 
 #[test]
@@ -69,6 +70,9 @@ fn fit_writes_a_scenario_that_runs_and_its_report() {
         .arg("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0")
         .arg("--out")
         .arg(&out)
+        // Two weeks of a strong working-week shape: the weekday profile is asked for (by
+        // default it needs three weeks).
+        .args(["--weekly", "on"])
         .arg(fixture("hourly.csv"))
         .assert()
         .success();
@@ -121,6 +125,7 @@ fn a_history_naming_another_model_is_refused() {
 
 #[test]
 fn backtest_prints_coverage_per_unit_level() {
+    let dir = tempfile::tempdir().unwrap();
     let assert = ptsim()
         .args([
             "backtest",
@@ -128,8 +133,11 @@ fn backtest_prints_coverage_per_unit_level() {
             "claude-sonnet-4.5",
             "--train-days",
             "14",
+            "--step-days",
+            "7",
         ])
-        .args(["--trials", "50", "--json"])
+        .args(["--trials", "50", "--json", "--out"])
+        .arg(dir.path())
         .arg(fixture("wandering-90d.csv"))
         .assert()
         .success();
@@ -143,7 +151,8 @@ fn backtest_prints_coverage_per_unit_level() {
     assert_eq!(first["units"], 0);
     assert!(first["p10_usd"].as_f64().unwrap() <= first["p90_usd"].as_f64().unwrap());
     // All on-demand, the realized cost is the tokens priced exactly: $3 and $15 per Mtok.
-    let history = ptsim::history::read(&[fixture("wandering-90d.csv")]).unwrap();
+    let history =
+        ptsim::history::read(&[fixture("wandering-90d.csv")], &Default::default()).unwrap();
     let week = history.slice(14 * 24, 21 * 24);
     let tokens_usd =
         (week.input.iter().sum::<f64>() * 3.0 + week.output.iter().sum::<f64>() * 15.0) / 1e6;
@@ -168,7 +177,8 @@ fn a_bootstrap_of_a_constant_history_costs_exactly_its_tokens() {
     write(dir.path(), "history.csv", &csv);
     let text = one_pool_scenario("boot", 48, 5, "max_units = 1", "").replace(
         "[workloads.parametric]\n",
-        "[workloads.bootstrap]\nfile = \"history.csv\"\nblock = \"week\"\n",
+        "[workloads.bootstrap]\nfile = \"history.csv\"\nblock = \"week\"\n\
+         level_sigma = 0\ngrowth_per_month_sd = 0\n",
     );
     let scenario = write(dir.path(), "s.toml", &text);
     run_scenario(&scenario, &dir.path().join("out"), &[]);

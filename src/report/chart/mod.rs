@@ -4,6 +4,7 @@
 //! The font is embedded (`style`), so nothing here depends on the machine's fonts.
 
 mod axis;
+pub mod calibration;
 mod duration;
 mod fan;
 mod frame;
