@@ -278,6 +278,10 @@ pub struct ForecastArgs {
     /// Standard deviation of monthly growth to use instead of the estimate.
     #[arg(long, value_parser = parse_growth_sd)]
     pub growth_sd: Option<f64>,
+    /// Hourly noise of the written scenario: the residuals' own quantiles (empirical), or the
+    /// likelier of lognormal and gamma (parametric).
+    #[arg(long, value_enum, default_value_t = crate::fit::NoiseChoice::Empirical)]
+    pub noise: crate::fit::NoiseChoice,
 }
 
 impl ForecastArgs {
@@ -298,6 +302,7 @@ impl ForecastArgs {
             level_sigma: self.level_sigma,
             growth_sd: self.growth_sd,
             gaps: self.gap_policy(),
+            noise: self.noise,
         }
     }
 

@@ -239,6 +239,7 @@ fn noise_name(noise: Noise) -> &'static str {
     match noise {
         Noise::Lognormal => "lognormal",
         Noise::Gamma => "gamma",
+        Noise::Empirical => "empirical",
         Noise::None => "none",
     }
 }
@@ -264,7 +265,7 @@ fn summary(
         (None, _) => format!(
             "{:.3} from the prior {:.2}: too short a history for rolling-origin errors (×{:.2} \
              for {:.0} degrees of freedom, ×{:.2} to the horizon)",
-            fit.level_sigma, level.prior_sigma, level.t_factor, level.dof, level.horizon_factor
+            fit.level_sigma, level.prior.sigma, level.t_factor, level.dof, level.horizon_factor
         ),
         (Some(e), source) => format!(
             "{:.3} ({source}: {} rolling-origin errors {} days ahead, RMS {:.3}, with the prior \
@@ -273,7 +274,7 @@ fn summary(
             e.origins,
             e.window_days,
             e.rms_log_error,
-            level.prior_sigma,
+            level.prior.sigma,
             level.t_factor,
             level.dof,
             level.horizon_factor

@@ -17,7 +17,7 @@ pub mod writer;
 use serde::Serialize;
 
 use crate::history::{GapPolicy, HourlySeries};
-use crate::traffic::{Noise, Parametric};
+use crate::traffic::{EmpiricalNoise, Noise, Parametric};
 use level::{GrowthShrinkage, LevelUncertainty};
 use noise::NoiseFit;
 use ratio::RatioFit;
@@ -34,6 +34,17 @@ pub enum Weekly {
     Off,
 }
 
+/// The noise a fitted scenario is written with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum NoiseChoice {
+    /// The residuals' own quantiles (`noise = "empirical"`): no tail the history did not show.
+    #[default]
+    Empirical,
+    /// The likelier of lognormal and gamma.
+    Parametric,
+}
+
 /// What a fit is for and what the user fixed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FitOptions {
@@ -45,6 +56,7 @@ pub struct FitOptions {
     /// `--growth-sd`: the sd of monthly growth, instead of the estimate.
     pub growth_sd: Option<f64>,
     pub gaps: GapPolicy,
+    pub noise: NoiseChoice,
 }
 
 impl FitOptions {
@@ -56,6 +68,7 @@ impl FitOptions {
             level_sigma: None,
             growth_sd: None,
             gaps: GapPolicy::Missing,
+            noise: NoiseChoice::Empirical,
         }
     }
 }
@@ -125,19 +138,37 @@ impl Fit {
 
     /// The fitted shape, noise and mix with the given level, growth (mean, sd) and level sigma.
     pub fn parametric_from(&self, input: f64, growth: (f64, f64), level_sigma: f64) -> Parametric {
-        Parametric::new(
+        let n = &self.noise;
+        let table = self.empirical_noise();
+        let parametric = Parametric::new(
             input,
             input * self.output_ratio,
             self.shape.hour_of_day.map(|e| e.value),
             self.shape.day_of_week.map(|e| e.value),
-            self.noise.chosen,
-            self.noise.cv.value,
-            self.noise.ar1.value,
+            n.chosen,
+            n.cv.value,
+            if table.is_some() {
+                n.empirical_ar1.value
+            } else {
+                n.ar1.value
+            },
             growth,
             level_sigma,
-            self.noise.parametric_bursts(),
+            n.parametric_bursts(),
         )
         .with_output_mix(self.output_mix_cv(), self.output_mix.ar1.value)
+        .with_weekend_shape(self.shape.hour_of_day_weekend.map(|w| w.map(|e| e.value)));
+        match table {
+            Some(t) => parametric.with_empirical_noise(t),
+            None => parametric,
+        }
+    }
+
+    /// The empirical noise the scenario is written with, if that is the noise written.
+    pub fn empirical_noise(&self) -> Option<EmpiricalNoise> {
+        (self.noise.written == Noise::Empirical)
+            .then(|| EmpiricalNoise::new(&self.noise.quantiles, Some(self.noise.tail_index)).ok())
+            .flatten()
     }
 
     /// The mix CV a scenario accepts: 0 below 0.001 (as noise CVs are), at most 4.
@@ -146,9 +177,10 @@ impl Fit {
         if cv < 0.001 { 0.0 } else { cv.min(4.0) }
     }
 
-    /// The mean multiplier bursts add: 1 + rate × hours × (multiplier − 1) / 24.
+    /// The mean multiplier the simulated bursts add: 1 + rate × hours × (multiplier − 1) / 24;
+    /// the level is divided by it, so that the bursts (the prior's too) keep the mean.
     pub fn burst_factor(&self) -> f64 {
-        self.noise.bursts.map_or(1.0, |b| {
+        self.noise.parametric_bursts().map_or(1.0, |b| {
             1.0 + b.per_day * f64::from(b.hours) * (b.multiplier - 1.0) / 24.0
         })
     }
@@ -196,12 +228,18 @@ pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, S
     };
     let y = masked(&series.input, seen);
     let shape = shape::decompose(&y, series.start_epoch_hour, weekly);
+    // Hourly noise around the level of its week: the level's wander is the level uncertainty's.
+    let local = shape.local_level(series.start_epoch_hour, series.len());
     let residuals: Vec<f64> = y
         .iter()
         .zip(&shape.baseline)
-        .map(|(y, b)| if *b > 0.0 { y / b } else { f64::NAN })
+        .zip(&local)
+        .map(|((y, b), l)| if *b > 0.0 { y / (b * l) } else { f64::NAN })
         .collect();
-    let noise = noise::fit_noise(&residuals, observed_days)?;
+    let mut noise = noise::fit_noise(&residuals, observed_days)?;
+    if options.noise == NoiseChoice::Parametric || noise.chosen == Noise::None {
+        noise.written = noise.chosen;
+    }
 
     let trend_rate = if shape.trend.slope_per_day.se.is_finite() {
         level::monthly_rate(shape.trend.slope_per_day)
@@ -211,16 +249,23 @@ pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, S
             se: f64::NAN,
         }
     };
-    let growth = level::shrink_growth(trend_rate, shape.trend.kept, options.growth_sd);
+    // The trend is always forecast shrunk toward 0: a short history's (dropped, noisy) trend
+    // all but vanishes, a long history's (kept, precise) one stays.
+    let growth = level::shrink_growth(trend_rate, true, options.growth_sd);
     let noise_daily_log_variance = daily_noise_variance(&noise);
     let window_days = (options.horizon_hours / 24).clamp(1, level::ERROR_WINDOW_DAYS);
     let errors = level::forecast_errors(
         &shape.daily_log_levels,
         window_days,
-        shape.trend.kept,
         noise_daily_log_variance,
     );
-    let level = level::level_uncertainty(errors, options.horizon_hours, options.level_sigma);
+    let prior = level::prior(
+        &series.input,
+        seen,
+        series.start_epoch_hour,
+        shape.weekly.then(|| shape.day_of_week.map(|e| e.value)),
+    );
+    let level = level::level_uncertainty(errors, prior, options.horizon_hours, options.level_sigma);
     // The semivariance of daily levels half the way to the horizon: a diagnostic of wander.
     let span = shape
         .daily_residuals
@@ -284,10 +329,13 @@ pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, S
         cache_hit_share,
         intra_hour_cv: series.sub_hourly.map(|s| s.intra_hour_cv),
     };
+    // The level now: the last week's, carried to the end of the history by the shrunk growth.
     let factor = fit.burst_factor();
+    let carried = (fit.growth_per_month.value.max(-0.99) + 1.0).ln() / shape::DAYS_PER_MONTH
+        * fit.shape.recent_days_before_end;
     fit.input_tokens_per_hour = Estimate {
-        value: fit.shape.level_end.value / factor,
-        se: fit.shape.level_end.se / factor,
+        value: fit.shape.level_recent.value * carried.exp() / factor,
+        se: fit.shape.level_recent.se * carried.exp() / factor,
     };
     Ok(fit)
 }

@@ -19,6 +19,8 @@ pub const MIN_TREND_DAYS: usize = 14;
 pub const TREND_Z: f64 = 2.0;
 /// Days averaged for the level when there is no trend.
 pub const LEVEL_DAYS: usize = 7;
+/// Days in the centred window of [`Shape::local_level`].
+pub const SMOOTH_DAYS: usize = 7;
 /// Days in a month (730 hours).
 pub const DAYS_PER_MONTH: f64 = 730.0 / 24.0;
 
@@ -38,7 +40,10 @@ pub struct Trend {
 /// Profiles, trend and level of one hourly series.
 #[derive(Clone, Debug, Serialize)]
 pub struct Shape {
+    /// Weekdays' daily shape, or every day's when the weekend has none of its own.
     pub hour_of_day: [Estimate; 24],
+    /// Saturdays' and Sundays' daily shape, where it differs from the weekdays'.
+    pub hour_of_day_weekend: Option<[Estimate; 24]>,
     pub day_of_week: [Estimate; 7],
     /// Whether the day-of-week profile was fitted (else it is flat).
     pub weekly: bool,
@@ -48,13 +53,18 @@ pub struct Shape {
     /// Tokens per hour at the end of the history: the trend line there, or the mean of the last
     /// `LEVEL_DAYS` days.
     pub level_end: Estimate,
+    /// Mean tokens per hour of the last `LEVEL_DAYS` days with a level (profiles at 1), and how
+    /// many days before the end of the history their middle lies.
+    pub level_recent: Estimate,
+    pub recent_days_before_end: f64,
     /// Tokens per hour at the start of the history (the trend line, or `level_mean`).
     pub level_start: f64,
     /// Variance of the daily log-levels around the trend line (or their mean).
     pub daily_log_variance: f64,
     /// Days behind `daily_log_variance`.
     pub days: usize,
-    /// Each day's log-level less the trend line (or the mean), by day index.
+    /// Each day's log-level less the trend line (or the mean), by calendar day (0 = the day of
+    /// the history's first hour).
     #[serde(skip)]
     pub daily_residuals: Vec<(i64, f64)>,
     /// Each day's time (days from the start, at the mean of its hours with data) and log-level
@@ -102,11 +112,19 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
     let week_w = |h: usize| day_of_week(start_epoch_hour + h as i64);
     let t_of = |h: usize| (h as f64 + 0.5) / 24.0;
 
+    let is_weekend = |h: usize| week_w(h) >= 5;
     let mut line = vec![1.0; n]; // relative trend, mean about 1
-    let mut hod = [Estimate {
+    let flat = [Estimate {
         value: 1.0,
         se: 0.0,
     }; 24];
+    let mut hod = flat;
+    // The weekend's own daily shape, where it differs (decided on the first pass).
+    let mut hod_weekend: Option<[Estimate; 24]> = None;
+    let weight = |h: usize, hod: &[Estimate; 24], weekend: &Option<[Estimate; 24]>| match weekend {
+        Some(w) if is_weekend(h) => w[hour_k(h)].value,
+        _ => hod[hour_k(h)].value,
+    };
     let mut dow = [Estimate {
         value: 1.0,
         se: 0.0,
@@ -122,18 +140,44 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
         verdict: String::new(),
     };
     let mut daily: Vec<(f64, f64)> = Vec::new(); // (t, ln level) of days with a level
-    for _ in 0..3 {
-        // Hour of day: each hour's values over the days, weekly shape and trend removed.
-        let mut by_hour: Vec<Vec<f64>> = vec![Vec::new(); 24];
+    let mut daily_days: Vec<i64> = Vec::new(); // their calendar day, 0 = the history's first
+    for pass in 0..3 {
+        // Hour of day: each hour's values over the days, weekly shape and trend removed; apart
+        // for weekdays and weekends.
+        let mut by_hour: Vec<Vec<f64>> = vec![Vec::new(); 48];
         for h in (0..n).filter(|h| y[*h].is_finite()) {
-            by_hour[hour_k(h)].push(y[h] / (line[h] * dow[week_w(h)].value));
+            let at = hour_k(h) + if is_weekend(h) { 24 } else { 0 };
+            by_hour[at].push(y[h] / (line[h] * dow[week_w(h)].value));
         }
-        hod = normalised(std::array::from_fn(|k| mean_se(&by_hour[k])));
+        let both: Vec<Vec<f64>> = (0..24)
+            .map(|k| [by_hour[k].clone(), by_hour[24 + k].clone()].concat())
+            .collect();
+        let weekday = normalised(std::array::from_fn(|k| mean_se(&by_hour[k])));
+        let weekend = normalised(std::array::from_fn(|k| mean_se(&by_hour[24 + k])));
+        if pass == 0 {
+            let days_of = |weekend: bool| {
+                let mut d: Vec<usize> = (0..n)
+                    .filter(|h| y[*h].is_finite() && is_weekend(*h) == weekend)
+                    .map(day_of)
+                    .collect();
+                d.dedup();
+                d.len()
+            };
+            let enough = days_of(true) >= 2 && days_of(false) >= 3;
+            hod_weekend = (enough && shapes_differ(&weekday, &weekend)).then_some(weekend);
+        }
+        match hod_weekend {
+            Some(_) => {
+                hod = weekday;
+                hod_weekend = Some(weekend);
+            }
+            None => hod = normalised(std::array::from_fn(|k| mean_se(&both[k]))),
+        }
         // Each day's level with the daily shape removed; days with half their hours or more.
         let mut sums = vec![(0.0, 0.0, 0usize); days];
         for h in (0..n).filter(|h| y[*h].is_finite()) {
             let s = &mut sums[day_of(h)];
-            s.0 += y[h] / hod[hour_k(h)].value.max(1e-12);
+            s.0 += y[h] / weight(h, &hod, &hod_weekend).max(1e-12);
             s.1 += t_of(h);
             s.2 += 1;
         }
@@ -146,17 +190,22 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
                 let level = sum / count as f64;
                 let w = day_of_week((first_day + d as i64) * 24);
                 by_weekday[w].push(level / (slope * (t - centre)).exp());
-                levels.push((t, level, w));
+                levels.push((t, level, w, d));
             }
         }
         if weekly {
             dow = normalised(std::array::from_fn(|w| mean_se(&by_weekday[w])));
         }
-        daily = levels
-            .iter()
-            .filter(|(_, level, w)| *level > 0.0 && dow[*w].value > 0.0)
-            .map(|(t, level, w)| (*t, (level / dow[*w].value).ln()))
+        let kept = || {
+            levels
+                .iter()
+                .filter(|(_, level, w, _)| *level > 0.0 && dow[*w].value > 0.0)
+        };
+        daily = kept()
+            .map(|(t, level, w, _)| (*t, (level / dow[*w].value).ln()))
             .collect();
+        daily_days = kept().map(|l| l.3 as i64).collect();
+
         trend = fit_trend(&daily);
         let b = trend_slope(&trend);
         let centre = mid(&daily);
@@ -168,7 +217,7 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
     let level_mean = {
         let seen = || (0..n).filter(|h| y[*h].is_finite());
         let denom: f64 = seen()
-            .map(|h| line[h] * hod[hour_k(h)].value * dow[week_w(h)].value)
+            .map(|h| line[h] * weight(h, &hod, &hod_weekend) * dow[week_w(h)].value)
             .sum();
         seen().map(|h| y[h]).sum::<f64>() / denom.max(1e-300)
     };
@@ -206,6 +255,10 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
         let res = daily.iter().map(|(_, l)| l - mean_log).collect();
         (level_mean, Estimate { value, se }, res)
     };
+    let recent: Vec<(f64, f64)> = daily.iter().rev().take(LEVEL_DAYS).copied().collect();
+    let (recent_mean, recent_se) =
+        mean_se(&recent.iter().map(|(_, l)| l.exp()).collect::<Vec<_>>());
+    let recent_centre = recent.iter().map(|(t, _)| t).sum::<f64>() / recent.len().max(1) as f64;
     let k = if trend.kept { 2.0 } else { 1.0 };
     let daily_log_variance =
         residuals.iter().map(|r| r * r).sum::<f64>() / (residuals.len() as f64 - k).max(1.0);
@@ -217,22 +270,28 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
             } else {
                 level_mean
             };
-            level * hod[hour_k(h)].value * dow[week_w(h)].value
+            level * weight(h, &hod, &hod_weekend) * dow[week_w(h)].value
         })
         .collect();
     Shape {
         hour_of_day: hod,
+        hour_of_day_weekend: hod_weekend,
         day_of_week: dow,
         weekly,
         trend,
         level_mean,
         level_end,
+        level_recent: Estimate {
+            value: recent_mean,
+            se: recent_se,
+        },
+        recent_days_before_end: t_end - recent_centre,
         level_start,
         daily_log_variance,
         days: daily.len(),
-        daily_residuals: daily
+        daily_residuals: daily_days
             .iter()
-            .map(|(t, _)| t.floor() as i64)
+            .copied()
             .zip(residuals.iter().copied())
             .collect(),
         daily_log_levels: daily,
@@ -241,6 +300,31 @@ pub fn decompose(y: &[f64], start_epoch_hour: i64, weekly: bool) -> Shape {
 }
 
 impl Shape {
+    /// The slow part of each hour's level: exp of the mean daily residual over the days within
+    /// `SMOOTH_DAYS / 2` of its calendar day (1 where no day has a level). Dividing it out of
+    /// the residuals keeps the level's wander over weeks out of the hourly noise, which the
+    /// level uncertainty accounts for.
+    pub fn local_level(&self, start_epoch_hour: i64, hours: usize) -> Vec<f64> {
+        let first_day = start_epoch_hour.div_euclid(24);
+        let half = (SMOOTH_DAYS / 2) as i64;
+        let by_day: std::collections::BTreeMap<i64, f64> =
+            self.daily_residuals.iter().copied().collect();
+        let last = (start_epoch_hour + hours as i64 - 1).div_euclid(24) - first_day;
+        let factors: Vec<f64> = (0..=last.max(0))
+            .map(|d| {
+                let near: Vec<f64> = by_day.range(d - half..=d + half).map(|(_, r)| *r).collect();
+                if near.is_empty() {
+                    1.0
+                } else {
+                    (near.iter().sum::<f64>() / near.len() as f64).exp()
+                }
+            })
+            .collect();
+        (0..hours)
+            .map(|h| factors[((start_epoch_hour + h as i64).div_euclid(24) - first_day) as usize])
+            .collect()
+    }
+
     /// The semivariance of daily log-levels `lag` days apart, ½·mean (r_{d+lag} − r_d)²; None
     /// without such a pair. For levels that vary independently day to day it is their variance
     /// at every lag; for a level that wanders (a random walk) it grows with the lag.
@@ -253,6 +337,27 @@ impl Shape {
             .collect();
         (!squares.is_empty()).then(|| 0.5 * squares.iter().sum::<f64>() / squares.len() as f64)
     }
+}
+
+/// χ² of weekday against weekend hour-of-day weights with a pooled variance per profile, above
+/// which the weekend gets its own daily shape: the 99.9% point of χ² with 23 degrees of freedom
+/// (24 weights less the mean fixed at 1).
+const WEEKEND_CHI2: f64 = 49.7;
+
+/// Whether two daily shapes differ beyond their noise: Σ (a − b)² / (s²_a + s²_b) with each
+/// profile's mean squared SE, above `WEEKEND_CHI2`.
+fn shapes_differ(a: &[Estimate; 24], b: &[Estimate; 24]) -> bool {
+    let pooled = |p: &[Estimate; 24]| p.iter().map(|e| e.se * e.se).sum::<f64>() / 24.0;
+    let variance = pooled(a) + pooled(b);
+    if !variance.is_finite() || variance <= 0.0 {
+        return false;
+    }
+    let chi2: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x.value - y.value).powi(2) / variance)
+        .sum();
+    chi2 > WEEKEND_CHI2
 }
 
 fn mid(daily: &[(f64, f64)]) -> f64 {
@@ -270,7 +375,7 @@ fn trend_slope(trend: &Trend) -> f64 {
 /// OLS of ln level on t with the slope's standard error inflated for autocorrelated residuals
 /// (AR(1) variance factor (1 + ρ)/(1 − ρ), ρ the lag-1 autocorrelation of the residuals, when
 /// positive); kept when |b| > `TREND_Z`·SE.
-fn fit_trend(daily: &[(f64, f64)]) -> Trend {
+pub fn fit_trend(daily: &[(f64, f64)]) -> Trend {
     let m = daily.len();
     let not_fitted = |verdict: String| Trend {
         days: m,

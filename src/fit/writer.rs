@@ -208,7 +208,7 @@ fn workload(w: &mut String, wl: &FittedWorkload) {
         );
     }
     shape(w, fit);
-    noise(w, n);
+    noise(w, fit);
     forecast(w, fit);
     bursts(w, n);
     if let Some(file) = wl.bootstrap_file {
@@ -236,12 +236,27 @@ fn shape(w: &mut String, fit: &Fit) {
             }
         }))
     };
+    let weekend = fit.shape.hour_of_day_weekend.as_ref();
     let _ = writeln!(
         w,
-        "# hour-of-day weights (UTC, mean 1); SEs {}",
+        "# hour-of-day weights ({}UTC, mean 1); SEs {}",
+        if weekend.is_some() {
+            "Monday to Friday, "
+        } else {
+            ""
+        },
         ses(&fit.shape.hour_of_day)
     );
     let _ = writeln!(w, "hour_of_day = {}", weights(&fit.shape.hour_of_day));
+    if let Some(we) = weekend {
+        let _ = writeln!(
+            w,
+            "# Saturdays' and Sundays' own daily shape (it differs from the weekdays' beyond \
+             their noise); SEs {}",
+            ses(we)
+        );
+        let _ = writeln!(w, "hour_of_day_weekend = {}", weights(we));
+    }
     if fit.shape.weekly {
         let _ = writeln!(
             w,
@@ -255,9 +270,10 @@ fn shape(w: &mut String, fit: &Fit) {
     let _ = writeln!(w, "day_of_week = {}", weights(&fit.shape.day_of_week));
 }
 
-fn noise(w: &mut String, n: &super::noise::NoiseFit) {
+fn noise(w: &mut String, fit: &Fit) {
+    let n = &fit.noise;
     let usable = n.chosen != Noise::None && n.cv.value >= 0.001;
-    let name = if usable {
+    let family = if usable {
         match n.chosen {
             Noise::Gamma => "gamma",
             _ => "lognormal",
@@ -265,10 +281,8 @@ fn noise(w: &mut String, n: &super::noise::NoiseFit) {
     } else {
         "none"
     };
-    let _ = writeln!(
-        w,
-        "noise = \"{name}\"  # log-likelihood lognormal {} vs gamma {}; KS D = {}, p = {} \
-         ({} hours, {} effective)",
+    let families = format!(
+        "log-likelihood lognormal {} vs gamma {}; KS D = {}, p = {} ({} hours, {} effective)",
         sig(n.lognormal.log_likelihood, 6),
         sig(n.gamma.log_likelihood, 6),
         sig(n.ks_statistic, 3),
@@ -276,6 +290,42 @@ fn noise(w: &mut String, n: &super::noise::NoiseFit) {
         n.hours,
         n.effective_hours.round()
     );
+    if let (true, Some(table)) = (usable, fit.empirical_noise()) {
+        let _ = writeln!(
+            w,
+            "noise = \"empirical\"  # the residuals' own distribution (traffic ÷ level × \
+             profiles, {} quantiles, CV {}); the likelier family is {family}: {families}",
+            table.quantiles.len(),
+            sig(table.cv(), 3)
+        );
+        let values: Vec<String> = table.quantiles.iter().map(|v| sig(*v, 4)).collect();
+        let rows: Vec<String> = values
+            .chunks(10)
+            .map(|c| format!("  {}", c.join(", ")))
+            .collect();
+        let _ = writeln!(w, "noise_quantiles = [\n{},\n]", rows.join(",\n"));
+        let _ = writeln!(
+            w,
+            "noise_tail_index = {}  # Pareto index of the largest tenth of the residuals (Hill); \
+             above the last quantile the noise follows it",
+            sig(n.tail_index, 3)
+        );
+        let _ = writeln!(
+            w,
+            "ar1 = {}  # {} (lag-1 autocorrelation of the rank-based normal scores)",
+            sig(n.empirical_ar1.value.clamp(-0.99, 0.99), 4),
+            se(&n.empirical_ar1, 2)
+        );
+        let _ = writeln!(
+            w,
+            "# parametric alternative (ptsim fit --noise parametric): noise = \"{family}\", \
+             noise_cv = {}, ar1 = {}",
+            sig(n.cv.value.min(4.0), 4),
+            sig(n.ar1.value.clamp(-0.99, 0.99), 4)
+        );
+        return;
+    }
+    let _ = writeln!(w, "noise = \"{family}\"  # {families}");
     if usable {
         let _ = writeln!(
             w,
@@ -340,7 +390,7 @@ fn forecast(w: &mut String, fit: &Fit) {
             "{}: {measured}; with the prior {} (weight {}) gives {}, × {} (Student t, {} degrees \
              of freedom) × {} (to the {}-hour horizon)",
             l.source,
-            sig(l.prior_sigma, 2),
+            sig(l.prior.sigma, 2),
             sig(l.prior_weight, 2),
             sig(l.combined_sigma, 3),
             sig(l.t_factor, 3),
@@ -357,26 +407,31 @@ fn forecast(w: &mut String, fit: &Fit) {
 }
 
 fn bursts(w: &mut String, n: &super::noise::NoiseFit) {
-    match n.bursts {
-        Some(b) => {
-            let _ = writeln!(
-                w,
-                "bursts_per_day = {}  # {} episodes of hours above {} robust SDs",
-                sig(b.per_day, 3),
-                b.episodes,
-                super::noise::BURST_Z
-            );
-            let _ = writeln!(w, "burst_multiplier = {}", sig(b.multiplier, 3));
-            let _ = writeln!(w, "burst_hours = {}", b.hours);
-        }
-        None => {
-            let _ = writeln!(
-                w,
-                "# no bursts: no hour above {} robust SDs",
-                super::noise::BURST_Z
-            );
-        }
-    }
+    let Some(b) = n.parametric_bursts() else {
+        return;
+    };
+    let found = match n.bursts {
+        Some(f) => format!(
+            "{} episodes of hours above {} robust SDs (×{} for {} h)",
+            f.episodes,
+            super::noise::BURST_Z,
+            sig(f.multiplier, 3),
+            f.hours
+        ),
+        None => format!("no hour above {} robust SDs", super::noise::BURST_Z),
+    };
+    let _ = writeln!(
+        w,
+        "bursts_per_day = {}  # {found}, with the prior of {} a day of ×{} for {} h over {} \
+         days (README \"Priors\")",
+        sig(b.per_day, 3),
+        super::noise::PRIOR_BURSTS_PER_DAY,
+        super::noise::PRIOR_BURST_MULTIPLIER,
+        super::noise::PRIOR_BURST_HOURS,
+        super::noise::PRIOR_BURST_DAYS
+    );
+    let _ = writeln!(w, "burst_multiplier = {}", sig(b.multiplier, 3));
+    let _ = writeln!(w, "burst_hours = {}", b.hours);
 }
 
 #[cfg(test)]

@@ -91,18 +91,7 @@ pub struct SensitivityRow {
 fn rebuilt(p: &Parametric, change: impl Fn(&mut Parametric)) -> Parametric {
     let mut q = p.clone();
     change(&mut q);
-    Parametric::new(
-        q.input_tokens_per_hour,
-        q.output_tokens_per_hour,
-        q.hour_of_day,
-        q.day_of_week,
-        q.noise,
-        q.noise_cv,
-        q.ar1,
-        (q.growth_per_month_mean, q.growth_per_month_sd),
-        q.level_sigma,
-        q.bursts,
-    )
+    q.refreshed()
 }
 
 /// `scenario` with input `name` at `value` (a factor or a shift, see `INPUTS`); the new value is
@@ -142,7 +131,7 @@ pub fn apply(scenario: &Scenario, name: &str, value: f64) -> Scenario {
                 "level_sigma_factor" => {
                     rebuilt(p, |q| q.level_sigma = (q.level_sigma * value).min(3.0))
                 }
-                "noise_cv_factor" => rebuilt(p, |q| q.noise_cv = (q.noise_cv * value).min(4.0)),
+                "noise_cv_factor" => rebuilt(p, |q| *q = q.clone().with_noise_spread(value)),
                 _ => continue,
             };
             w.source = TrafficSource::Parametric(Box::new(changed));

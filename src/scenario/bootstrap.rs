@@ -126,7 +126,8 @@ fn forecast_uncertainty(
     let (sigma, sd) = match fit_history(series, &FitOptions::for_horizon(horizon_hours)) {
         Ok(fit) => (fit.level_sigma, fit.growth_per_month.se),
         Err(_) => (
-            level::level_uncertainty(None, horizon_hours, None).sigma,
+            level::level_uncertainty(None, level::prior(&[], &[], 0, None), horizon_hours, None)
+                .sigma,
             level::PRIOR_GROWTH_SD,
         ),
     };

@@ -161,9 +161,15 @@ pub struct ParametricFile {
     pub output_tokens_per_request: Option<TokensPerRequest>,
     pub profile: Option<Spanned<String>>,
     pub hour_of_day: Option<Spanned<Vec<f64>>>,
+    /// Saturdays' and Sundays' own daily shape (`hour_of_day` is then the weekdays').
+    pub hour_of_day_weekend: Option<Spanned<Vec<f64>>>,
     pub day_of_week: Option<Spanned<Vec<f64>>>,
     pub noise: Option<Noise>,
     pub noise_cv: Option<NoiseCv>,
+    /// The multiplier's quantiles at (i + ½)/n when `noise = "empirical"`.
+    pub noise_quantiles: Option<Spanned<Vec<f64>>>,
+    /// Pareto index of empirical noise above its last quantile (omitted: bounded).
+    pub noise_tail_index: Option<Spanned<f64>>,
     pub ar1: Option<Correlation>,
     pub growth_per_month_mean: Option<GrowthRate>,
     pub growth_per_month_sd: Option<GrowthSd>,

@@ -17,7 +17,7 @@ use crate::cost::{Capacity, PoolModel, PoolPrices, WorkloadCost};
 use crate::ratecard::{CapacityProduct, HOURS_PER_MONTH, Product, RateCard, Term, UnitSteps};
 use crate::traffic::profiles::{normalise, preset, preset_names};
 use crate::traffic::time::{DEFAULT_START_EPOCH_HOUR, format_epoch_hour, parse_epoch_hour};
-use crate::traffic::{Bursts, HourlyTrace, Noise, Parametric, TrafficSource};
+use crate::traffic::{Bursts, EmpiricalNoise, HourlyTrace, Noise, Parametric, TrafficSource};
 
 /// Longest horizon accepted: ten years.
 pub const MAX_HORIZON_HOURS: u32 = 87_600;
@@ -919,6 +919,16 @@ fn resolve_parametric(
         }
         None => normalise::<24>(&base.hour_of_day).expect("presets are valid"),
     };
+    let hour_of_day_weekend = match &p.hour_of_day_weekend {
+        Some(w) => {
+            weights(w, "hour_of_day_weekend")?;
+            Some(
+                normalise::<24>(w.get_ref())
+                    .map_err(|m| loc.spanned(w, &field("hour_of_day_weekend"), m))?,
+            )
+        }
+        None => None,
+    };
     let day_of_week = match &p.day_of_week {
         Some(w) => {
             weights(w, "day_of_week")?;
@@ -947,7 +957,7 @@ fn resolve_parametric(
         }
         _ => None,
     };
-    Ok(Parametric::new(
+    let parametric = Parametric::new(
         input,
         output,
         hour_of_day,
@@ -965,5 +975,41 @@ fn resolve_parametric(
     .with_output_mix(
         p.output_ratio_cv.map_or(0.0, |c| c.0),
         p.output_ratio_ar1.map_or(0.0, |a| a.0),
-    ))
+    )
+    .with_weekend_shape(hour_of_day_weekend);
+    match (&p.noise_quantiles, noise) {
+        (Some(q), Noise::Empirical) => {
+            if p.noise_cv.is_some() {
+                return Err(loc.spanned(
+                    q,
+                    &field("noise_cv"),
+                    "noise_cv is for lognormal and gamma noise; empirical noise takes its spread \
+                     from noise_quantiles (remove noise_cv)",
+                ));
+            }
+            let tail = p.noise_tail_index.as_ref();
+            let table = EmpiricalNoise::new(q.get_ref(), tail.map(|t| *t.get_ref())).map_err(
+                |m| match tail.filter(|_| m.contains("tail index")) {
+                    Some(t) => loc.spanned(t, &field("noise_tail_index"), m),
+                    None => loc.spanned(q, &field("noise_quantiles"), m),
+                },
+            )?;
+            Ok(parametric.with_empirical_noise(table))
+        }
+        (None, Noise::Empirical) => Err(whole(
+            "noise",
+            "noise = \"empirical\" needs noise_quantiles = [the multiplier's quantiles, at least \
+             10, in increasing order]",
+        )),
+        (Some(q), _) => Err(loc.spanned(
+            q,
+            &field("noise_quantiles"),
+            "noise_quantiles is for noise = \"empirical\"",
+        )),
+        (None, _) if p.noise_tail_index.is_some() => Err(whole(
+            "noise_tail_index",
+            "noise_tail_index is for noise = \"empirical\"",
+        )),
+        (None, _) => Ok(parametric),
+    }
 }

@@ -3,6 +3,7 @@
 //! streams that keep every (workload, trial) reproducible.
 
 pub mod bootstrap;
+pub mod empirical;
 pub mod parametric;
 pub mod profiles;
 pub mod rng;
@@ -11,6 +12,7 @@ pub mod trace;
 pub mod usage_csv;
 
 pub use bootstrap::{Block, Bootstrap};
+pub use empirical::EmpiricalNoise;
 pub use parametric::{Bursts, Noise, Parametric};
 pub use trace::{HourlyTrace, TraceError};
 

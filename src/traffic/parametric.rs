@@ -6,6 +6,7 @@ use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use serde::Serialize;
 
+use super::empirical::EmpiricalNoise;
 use super::time::{day_of_week, hour_of_day};
 use crate::numerics::GammaQuantile;
 
@@ -19,6 +20,8 @@ pub enum Noise {
     None,
     Lognormal,
     Gamma,
+    /// Given by its quantiles (`noise_quantiles`): see `empirical`.
+    Empirical,
 }
 
 /// Poisson-arriving bursts: while one lasts, traffic is multiplied by `multiplier`
@@ -37,6 +40,10 @@ pub struct Parametric {
     pub output_tokens_per_hour: f64,
     /// Normalised to mean 1; index 0 is 00:00–01:00 UTC.
     pub hour_of_day: [f64; 24],
+    /// Saturdays' and Sundays' hour-of-day shape, normalised to mean 1, when it differs from
+    /// the weekdays' (`hour_of_day` is then the weekdays').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hour_of_day_weekend: Option<[f64; 24]>,
     /// Normalised to mean 1; index 0 is Monday.
     pub day_of_week: [f64; 7],
     pub noise: Noise,
@@ -53,6 +60,9 @@ pub struct Parametric {
     pub output_ratio_cv: f64,
     /// Autocorrelation of that multiplier's log from hour to hour.
     pub output_ratio_ar1: f64,
+    /// The multiplier's quantiles when `noise` is empirical.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noise_quantiles: Option<std::sync::Arc<EmpiricalNoise>>,
     #[serde(skip)]
     gamma: Option<GammaQuantile>,
 }
@@ -81,6 +91,7 @@ impl Parametric {
             input_tokens_per_hour,
             output_tokens_per_hour,
             hour_of_day,
+            hour_of_day_weekend: None,
             day_of_week,
             noise,
             noise_cv,
@@ -91,8 +102,45 @@ impl Parametric {
             bursts,
             output_ratio_cv: 0.0,
             output_ratio_ar1: 0.0,
+            noise_quantiles: None,
             gamma,
         }
+    }
+
+    /// The same workload with empirical noise of these quantiles (its CV is recorded as
+    /// `noise_cv`).
+    pub fn with_empirical_noise(mut self, table: EmpiricalNoise) -> Self {
+        self.noise = Noise::Empirical;
+        self.noise_cv = table.cv();
+        self.gamma = None;
+        self.noise_quantiles = Some(std::sync::Arc::new(table));
+        self
+    }
+
+    /// The workload after its fields were changed in place: the gamma quantile cache rebuilt.
+    pub fn refreshed(mut self) -> Self {
+        self.gamma = (self.noise == Noise::Gamma && self.noise_cv > 0.0)
+            .then(|| GammaQuantile::new(1.0 / (self.noise_cv * self.noise_cv)));
+        self
+    }
+
+    /// The noise's spread scaled by `factor` (its CV for lognormal and gamma noise, the
+    /// quantiles' deviations from 1 for empirical noise), capped at CV 4.
+    pub fn with_noise_spread(self, factor: f64) -> Self {
+        match self.noise_quantiles.clone() {
+            Some(table) => self.with_empirical_noise(table.scaled(factor)),
+            None => {
+                let mut p = self;
+                p.noise_cv = (p.noise_cv * factor).min(4.0);
+                p.refreshed()
+            }
+        }
+    }
+
+    /// The same workload with its own daily shape on Saturdays and Sundays.
+    pub fn with_weekend_shape(mut self, hour_of_day: Option<[f64; 24]>) -> Self {
+        self.hour_of_day_weekend = hour_of_day;
+        self
     }
 
     /// The same workload with an hourly output/input mix of CV `cv` and autocorrelation `ar1`.
@@ -132,18 +180,23 @@ impl Parametric {
             };
             // Growth and lognormal noise share one exp: exp(g·h) · exp(σz − σ²/2).
             let mut log_multiplier = log_growth_per_hour * h as f64;
-            let noise = match (self.noise, &self.gamma) {
-                (Noise::Lognormal, _) => {
+            let noise = match (self.noise, &self.gamma, &self.noise_quantiles) {
+                (Noise::Lognormal, _, _) => {
                     log_multiplier += lognormal_log_mean_one(lognormal_sigma, score);
                     1.0
                 }
-                (Noise::Gamma, Some(g)) => {
+                (Noise::Gamma, Some(g), _) => {
                     g.quantile_from_normal_score(score) * self.noise_cv.powi(2)
                 }
+                (Noise::Empirical, _, Some(table)) => table.from_normal_score(score),
                 _ => 1.0,
             };
+            let shape = match &self.hour_of_day_weekend {
+                Some(weekend) if clock.day >= 5 => weekend,
+                _ => &self.hour_of_day,
+            };
             *slot = level
-                * self.hour_of_day[clock.hour]
+                * shape[clock.hour]
                 * self.day_of_week[clock.day]
                 * noise
                 * log_multiplier.exp();
@@ -296,6 +349,19 @@ mod tests {
     }
 
     #[test]
+    fn a_weekend_shape_applies_on_saturdays_and_sundays_only() {
+        let mut weekend = [1.0; 24];
+        weekend[10] = 3.0;
+        let p = flat(Noise::None, 0.0, 0.0).with_weekend_shape(Some(weekend));
+        let (i, _) = draw(&p, 0, 24 * 7);
+        // 2024-01-01 is a Monday: day 5 is the Saturday.
+        assert_eq!(
+            (i[10], i[4 * 24 + 10], i[5 * 24 + 10], i[6 * 24 + 10]),
+            (1000.0, 1000.0, 3000.0, 3000.0)
+        );
+    }
+
+    #[test]
     fn growth_compounds_monthly() {
         let mut p = flat(Noise::None, 0.0, 0.0);
         p.growth_per_month_mean = 0.1;
@@ -348,6 +414,18 @@ mod tests {
         assert!((mean - 1.0).abs() < 0.01, "{mean}");
         assert!((cv - 0.4).abs() < 0.01, "{cv}");
         assert!((rho - 0.8).abs() < 0.01, "{rho}");
+    }
+
+    #[test]
+    fn empirical_noise_has_mean_one_and_keeps_within_its_quantiles() {
+        let values: Vec<f64> = (0..50).map(|i| 0.6 + 0.016 * i as f64).collect();
+        let table = EmpiricalNoise::new(&values, None).unwrap();
+        let top = table.quantiles[49] + 0.5 * (table.quantiles[49] - table.quantiles[48]);
+        let p = flat(Noise::None, 0.0, 0.7).with_empirical_noise(table);
+        let (i, _) = draw(&p, 0, 100_000);
+        let (mean, _, _) = moments(&i);
+        assert!((mean / 1000.0 - 1.0).abs() < 0.01, "{mean}");
+        assert!(i.iter().all(|v| *v <= 1000.0 * top + 1e-6));
     }
 
     #[test]
