@@ -157,6 +157,7 @@ impl Fit {
             n.parametric_bursts(),
         )
         .with_output_mix(self.output_mix_cv(), self.output_mix.ar1.value)
+        .with_output_cycle(self.output_cycle())
         .with_weekend_shape(self.shape.hour_of_day_weekend.map(|w| w.map(|e| e.value)));
         match table {
             Some(t) => parametric.with_empirical_noise(t),
@@ -169,6 +170,15 @@ impl Fit {
         (self.noise.written == Noise::Empirical)
             .then(|| EmpiricalNoise::new(&self.noise.quantiles, Some(self.noise.tail_index)).ok())
             .flatten()
+    }
+
+    /// The daily cycle of the mix written, None when it is flat within 2% at every hour.
+    pub fn output_cycle(&self) -> Option<[f64; 24]> {
+        let cycle = self.output_mix.hour_of_day;
+        cycle
+            .iter()
+            .any(|w| (w - 1.0).abs() > 0.02)
+            .then_some(cycle)
     }
 
     /// The mix CV a scenario accepts: 0 below 0.001 (as noise CVs are), at most 4.
@@ -280,7 +290,7 @@ pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, S
         .find_map(|lag| shape.semivariance(lag))
         .unwrap_or(shape.daily_log_variance);
 
-    let output_mix = ratio::fit_ratio(&series.input, &series.output, seen);
+    let output_mix = ratio::fit_ratio(&series.input, &series.output, seen, series.start_epoch_hour);
     let sum_seen = |v: &[f64]| {
         v.iter()
             .zip(seen)

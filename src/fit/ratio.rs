@@ -1,6 +1,8 @@
 //! The output/input mix of a history, hour by hour (issue 13): the mean ratio Σ output / Σ input,
-//! and the hourly log-ratio's spread and autocorrelation, which the parametric source draws as a
-//! mean-1 multiplier of the output tokens (`output_ratio_cv`, `output_ratio_ar1`). In `separate`
+//! its daily cycle (`output_ratio_hour_of_day`: Σ output / Σ input at each hour of the day over
+//! the mean), and the spread and autocorrelation of the hourly log-ratio around that cycle,
+//! which the parametric source draws as a mean-1 multiplier of the output tokens
+//! (`output_ratio_cv`, `output_ratio_ar1`). In `separate`
 //! capacity mode the budget that binds changes with the mix, so a constant ratio would never be
 //! output-bound in hours when the real traffic was.
 
@@ -16,6 +18,8 @@ pub struct RatioFit {
     pub mean: f64,
     /// Hours with both input and output tokens behind the hourly figures.
     pub hours: usize,
+    /// The ratio at each hour of the day (UTC) over the mean ratio; its input-weighted mean is 1.
+    pub hour_of_day: [f64; 24],
     /// Standard deviation of ln(output / input) over those hours.
     pub log_sd: f64,
     /// CV of the mean-1 lognormal multiplier with that log-sd: √(e^{σ²} − 1).
@@ -26,9 +30,16 @@ pub struct RatioFit {
     pub daily_cv: f64,
 }
 
-/// Fits the mix of `input` and `output` over the hours where `observed` is true.
-pub fn fit_ratio(input: &[f64], output: &[f64], observed: &[bool]) -> RatioFit {
+/// Fits the mix of `input` and `output` (hourly from `start_epoch_hour`) over the hours where
+/// `observed` is true.
+pub fn fit_ratio(
+    input: &[f64],
+    output: &[f64],
+    observed: &[bool],
+    start_epoch_hour: i64,
+) -> RatioFit {
     let seen = |h: usize| observed[h];
+    let hour = |h: usize| crate::traffic::time::hour_of_day(start_epoch_hour + h as i64);
     let total_in: f64 = (0..input.len())
         .filter(|h| seen(*h))
         .map(|h| input[h])
@@ -37,10 +48,29 @@ pub fn fit_ratio(input: &[f64], output: &[f64], observed: &[bool]) -> RatioFit {
         .filter(|h| seen(*h))
         .map(|h| output[h])
         .sum();
+    let mean_ratio = if total_in > 0.0 {
+        total_out / total_in
+    } else {
+        0.0
+    };
+    let mut sums = [(0.0, 0.0); 24];
+    for h in (0..input.len()).filter(|h| seen(*h)) {
+        sums[hour(h)].0 += input[h];
+        sums[hour(h)].1 += output[h];
+    }
+    let hour_of_day: [f64; 24] = std::array::from_fn(|k| {
+        let (i, o) = sums[k];
+        if i > 0.0 && mean_ratio > 0.0 {
+            o / i / mean_ratio
+        } else {
+            1.0
+        }
+    });
+    // ln(output / input) around the daily cycle.
     let logs: Vec<f64> = (0..input.len())
         .map(|h| {
-            if seen(h) && input[h] > 0.0 && output[h] > 0.0 {
-                (output[h] / input[h]).ln()
+            if seen(h) && input[h] > 0.0 && output[h] > 0.0 && hour_of_day[hour(h)] > 0.0 {
+                (output[h] / input[h] / hour_of_day[hour(h)]).ln()
             } else {
                 f64::NAN
             }
@@ -89,12 +119,9 @@ pub fn fit_ratio(input: &[f64], output: &[f64], observed: &[bool]) -> RatioFit {
         / (daily.len() as f64 - 1.0).max(1.0))
     .sqrt();
     RatioFit {
-        mean: if total_in > 0.0 {
-            total_out / total_in
-        } else {
-            0.0
-        },
+        mean: mean_ratio,
         hours: finite.len(),
+        hour_of_day,
         log_sd,
         cv: log_sd.powi(2).exp_m1().sqrt(),
         ar1,
@@ -117,15 +144,22 @@ mod tests {
             .map(|h| if h % 2 == 0 { 20.0 } else { 5.0 })
             .collect();
         let all = vec![true; 48];
-        let flat = fit_ratio(&input, &vec![10.0; 48], &all);
+        let at = |i: &[f64], o: &[f64], s: &[bool]| fit_ratio(i, o, s, 0);
+        let flat = at(&input, &vec![10.0; 48], &all);
         assert_eq!(flat.mean, 0.1);
         assert!(flat.log_sd < 1e-12 && flat.cv < 1e-12);
-        let mixed = fit_ratio(&input, &output, &all);
+        let mixed = at(&input, &output, &all);
         assert!((mixed.mean - 0.125).abs() < 1e-12);
-        // ln 0.2 and ln 0.05 alternate: sd ln(4)/2 (with the n − 1 divisor), lag-1 −1 (clamped).
-        let sd = 4f64.ln() / 2.0 * (48.0f64 / 47.0).sqrt();
-        assert!((mixed.log_sd - sd).abs() < 1e-12);
-        assert!((mixed.ar1.value + 0.99).abs() < 1e-12);
+        // Even hours 0.2 and odd hours 0.05: the daily cycle is all of it (1.6 and 0.4 of the
+        // mean), nothing is left around it.
+        assert!((mixed.hour_of_day[0] - 1.6).abs() < 1e-12);
+        assert!((mixed.hour_of_day[1] - 0.4).abs() < 1e-12);
+        assert!(mixed.log_sd < 1e-12);
+        // Shuffled against the clock (hour 5 of day 1 swaps with hour 6), the cycle no longer
+        // explains it all.
+        let mut shuffled = output.clone();
+        shuffled.swap(29, 30);
+        assert!(at(&input, &shuffled, &all).log_sd > 0.1);
     }
 
     #[test]
@@ -135,7 +169,7 @@ mod tests {
         output[7] = 1000.0;
         let mut observed = vec![true; 48];
         observed[7] = false;
-        let r = fit_ratio(&input, &output, &observed);
+        let r = fit_ratio(&input, &output, &observed, 0);
         assert_eq!((r.mean, r.hours), (0.1, 47));
         assert!(r.log_sd < 1e-12);
     }

@@ -188,7 +188,8 @@ fn workload(w: &mut String, wl: &FittedWorkload) {
     let mix = &fit.output_mix;
     let _ = writeln!(
         w,
-        "output_ratio_cv = {}  # hour-to-hour spread of output/input (log-sd {}, {} hours)",
+        "output_ratio_cv = {}  # hour-to-hour spread of output/input around its daily cycle \
+         (log-sd {}, {} hours)",
         sig(fit.output_mix_cv(), 4),
         sig(mix.log_sd, 3),
         mix.hours
@@ -199,6 +200,17 @@ fn workload(w: &mut String, wl: &FittedWorkload) {
         sig(mix.ar1.value.clamp(-0.99, 0.99), 4),
         se(&mix.ar1, 2)
     );
+    if let Some(cycle) = fit.output_cycle() {
+        let _ = writeln!(
+            w,
+            "# the mix's daily cycle: Σ output / Σ input at each hour (UTC) over the mean"
+        );
+        let _ = writeln!(
+            w,
+            "output_ratio_hour_of_day = {}",
+            list(cycle.iter().map(|v| format!("{v:.4}")))
+        );
+    }
     if let Some((i, o)) = fit.tokens_per_request {
         let _ = writeln!(
             w,

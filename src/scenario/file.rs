@@ -179,4 +179,6 @@ pub struct ParametricFile {
     pub burst_hours: Option<Spanned<u32>>,
     pub output_ratio_cv: Option<NoiseCv>,
     pub output_ratio_ar1: Option<Correlation>,
+    /// The mix's daily cycle (24 weights; rescaled so the mean output is kept).
+    pub output_ratio_hour_of_day: Option<Spanned<Vec<f64>>>,
 }

@@ -929,6 +929,16 @@ fn resolve_parametric(
         }
         None => None,
     };
+    let output_cycle = match &p.output_ratio_hour_of_day {
+        Some(w) => {
+            weights(w, "output_ratio_hour_of_day")?;
+            Some(
+                normalise::<24>(w.get_ref())
+                    .map_err(|m| loc.spanned(w, &field("output_ratio_hour_of_day"), m))?,
+            )
+        }
+        None => None,
+    };
     let day_of_week = match &p.day_of_week {
         Some(w) => {
             weights(w, "day_of_week")?;
@@ -976,7 +986,8 @@ fn resolve_parametric(
         p.output_ratio_cv.map_or(0.0, |c| c.0),
         p.output_ratio_ar1.map_or(0.0, |a| a.0),
     )
-    .with_weekend_shape(hour_of_day_weekend);
+    .with_weekend_shape(hour_of_day_weekend)
+    .with_output_cycle(output_cycle);
     match (&p.noise_quantiles, noise) {
         (Some(q), Noise::Empirical) => {
             if p.noise_cv.is_some() {

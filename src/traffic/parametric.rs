@@ -60,6 +60,10 @@ pub struct Parametric {
     pub output_ratio_cv: f64,
     /// Autocorrelation of that multiplier's log from hour to hour.
     pub output_ratio_ar1: f64,
+    /// The mix's daily cycle: output/input at each hour of the day (UTC) over the mean; its
+    /// weighted mean with `hour_of_day` is 1, so the mean output is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_ratio_hour_of_day: Option<[f64; 24]>,
     /// The multiplier's quantiles when `noise` is empirical.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub noise_quantiles: Option<std::sync::Arc<EmpiricalNoise>>,
@@ -102,6 +106,7 @@ impl Parametric {
             bursts,
             output_ratio_cv: 0.0,
             output_ratio_ar1: 0.0,
+            output_ratio_hour_of_day: None,
             noise_quantiles: None,
             gamma,
         }
@@ -135,6 +140,22 @@ impl Parametric {
                 p.refreshed()
             }
         }
+    }
+
+    /// The same workload with the mix's daily cycle `cycle`, rescaled so that its mean weighted
+    /// by the hour-of-day profile is 1 (the mean output is kept).
+    pub fn with_output_cycle(mut self, cycle: Option<[f64; 24]>) -> Self {
+        self.output_ratio_hour_of_day = cycle.map(|c| {
+            let weighted: f64 = c.iter().zip(&self.hour_of_day).map(|(c, h)| c * h).sum();
+            let total: f64 = self.hour_of_day.iter().sum();
+            let scale = if weighted > 0.0 {
+                total / weighted
+            } else {
+                1.0
+            };
+            c.map(|w| w * scale)
+        });
+        self
     }
 
     /// The same workload with its own daily shape on Saturdays and Sundays.
@@ -210,6 +231,11 @@ impl Parametric {
         for (multiplier, out) in input.iter_mut().zip(output.iter_mut()) {
             *out = ratio_out * *multiplier;
             *multiplier *= ratio_in;
+        }
+        if let Some(cycle) = &self.output_ratio_hour_of_day {
+            for (h, out) in output.iter_mut().enumerate() {
+                *out *= cycle[hour_of_day(start_epoch_hour + h as i64)];
+            }
         }
         if self.output_ratio_cv > 0.0 {
             self.vary_output_mix(rng, output);
