@@ -20,7 +20,7 @@ use crate::ratecard::RateCard;
 use crate::report::backtest::{coverage_rows, table};
 use crate::scenario::Scenario;
 use crate::simulate::pool_hours;
-use crate::stats::calibration::{Calibration, Placed, inside};
+use crate::stats::calibration::{Calibration, Placed, inside, tie_share};
 use crate::stats::quantile::sort_floats;
 use crate::traffic::time::format_epoch_hour;
 
@@ -41,7 +41,8 @@ pub struct Case {
     pub p50_usd: f64,
     pub p90_usd: f64,
     pub p95_usd: f64,
-    /// Share of the simulated trials that cost less than the realized cost (ties half).
+    /// Share of the simulated trials that cost less than the realized cost, plus a fixed
+    /// pseudo-random share of those that cost the same (the randomized PIT).
     pub pit: f64,
     /// Inside P10–P90.
     pub inside: bool,
@@ -228,7 +229,8 @@ fn predict_window(
             let mut totals: Vec<f64> = simulated.iter().map(|t| t[i]).collect();
             sort_floats(&mut totals);
             let realized_usd = actual.evaluate(&pool.model, *k).total_usd;
-            let p = Placed::new(&totals, realized_usd);
+            let case = origin as u64 * levels.len() as u64 + i as u64;
+            let p = Placed::new(&totals, realized_usd, tie_share(case));
             Case {
                 level: level.clone(),
                 units: *k,

@@ -146,7 +146,8 @@ pub fn run(args: &FitArgs) -> anyhow::Result<()> {
     let mut summaries = String::new();
     let several = fitted.len() > 1;
     for f in &fitted {
-        let checked = check::check(&f.fit, &f.series, &f.choice.capacity, args.seed);
+        let (seen, _) = crate::fit::apply_gaps(&f.series, f.fit.coverage.policy);
+        let checked = check::check(&f.fit, &seen, &f.choice.capacity, args.seed);
         let quantiles = checked.quantiles;
         let qq = check::qq_points(&f.fit);
         let prefix = if several {

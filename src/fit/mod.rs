@@ -201,11 +201,7 @@ impl Fit {
 /// `options.gaps` says.
 pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, String> {
     let gaps = series.gaps();
-    let (series, filled_hours) = match options.gaps {
-        GapPolicy::Missing => (series.clone(), 0),
-        GapPolicy::Zero => (series.clone().with_gaps_as_zero(), 0),
-        GapPolicy::Interpolate => (gaps::fill(series), gaps.missing_hours),
-    };
+    let (series, filled_hours) = apply_gaps(series, options.gaps);
     let seen = &series.observed;
     let total_in: f64 = series
         .input
@@ -348,6 +344,16 @@ pub fn fit_history(series: &HourlySeries, options: &FitOptions) -> Result<Fit, S
         se: fit.shape.level_recent.se * carried.exp() / factor,
     };
     Ok(fit)
+}
+
+/// The series as `policy` treats its missing hours (kept missing, read as zero, or filled) and
+/// how many were filled.
+pub fn apply_gaps(series: &HourlySeries, policy: GapPolicy) -> (HourlySeries, usize) {
+    match policy {
+        GapPolicy::Missing => (series.clone(), 0),
+        GapPolicy::Zero => (series.clone().with_gaps_as_zero(), 0),
+        GapPolicy::Interpolate => (gaps::fill(series), series.gaps().missing_hours),
+    }
 }
 
 /// `values` with NaN where the hour is not observed: the form the estimators read.

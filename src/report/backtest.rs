@@ -9,6 +9,9 @@ use super::format::usd;
 use crate::commands::backtest::{Backtest, Coverage};
 use crate::stats::calibration::Calibration;
 
+/// Most windows whose cases the terminal table lists one by one.
+const MAX_WINDOWS_SHOWN: usize = 12;
+
 /// One row of backtest.csv.
 #[derive(Serialize)]
 pub struct CaseRow<'a> {
@@ -108,12 +111,25 @@ pub fn table(report: &Backtest, history: &str) -> String {
         if report.step_days == 1 { "" } else { "s" },
         report.trials
     );
-    let _ = writeln!(
-        s,
-        "  {:<22} {:<12} {:>6} {:>13} {:>13} {:>13} {:>13}  {:>5}  inside",
-        "window start", "level", "units", "realized", "P10", "P50", "P90", "PIT"
-    );
-    for w in &report.windows {
+    let shown = if report.windows.len() <= MAX_WINDOWS_SHOWN {
+        report.windows.len()
+    } else {
+        0
+    };
+    if shown == 0 {
+        let _ = writeln!(
+            s,
+            "  {} forecast windows: every case is in backtest.csv and backtest.json",
+            report.windows.len()
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "  {:<22} {:<12} {:>6} {:>13} {:>13} {:>13} {:>13}  {:>5}  inside",
+            "window start", "level", "units", "realized", "P10", "P50", "P90", "PIT"
+        );
+    }
+    for w in &report.windows[..shown] {
         for c in &w.cases {
             let _ = writeln!(
                 s,

@@ -69,11 +69,7 @@ pub(super) fn resolve(
             }
         ));
     }
-    let series: HourlySeries = match policy {
-        GapPolicy::Missing => series,
-        GapPolicy::Zero => series.with_gaps_as_zero(),
-        GapPolicy::Interpolate => crate::fit::gaps::fill(&series),
-    };
+    let (series, _) = crate::fit::apply_gaps(&series, policy);
     let (level_sigma, growth_sd, estimated) = forecast_uncertainty(&series, b, horizon_hours);
     let bootstrap = Bootstrap::new(
         path.clone(),

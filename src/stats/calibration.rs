@@ -20,13 +20,16 @@ pub struct Placed {
     pub p50: f64,
     pub p90: f64,
     pub p95: f64,
-    /// Share of the predicted sample below the realized value, ties counted half.
+    /// Share of the predicted sample below the realized value, plus a share `tie` of those equal
+    /// to it (the randomized PIT): a cost the unit bill fixes in many trials still places
+    /// uniformly when the forecast is right.
     pub pit: f64,
 }
 
 impl Placed {
-    /// Places `realized` in the ascending predicted sample `sorted`.
-    pub fn new(sorted: &[f64], realized: f64) -> Self {
+    /// Places `realized` in the ascending predicted sample `sorted`; `tie` in [0, 1] splits the
+    /// trials equal to it (0.5: half of them).
+    pub fn new(sorted: &[f64], realized: f64, tie: f64) -> Self {
         let below = sorted.partition_point(|v| *v < realized);
         let not_above = sorted.partition_point(|v| *v <= realized);
         let n = sorted.len().max(1) as f64;
@@ -36,7 +39,7 @@ impl Placed {
             p50: percentile_sorted(sorted, 0.50),
             p90: percentile_sorted(sorted, 0.90),
             p95: percentile_sorted(sorted, 0.95),
-            pit: (below as f64 + 0.5 * (not_above - below) as f64) / n,
+            pit: (below as f64 + tie * (not_above - below) as f64) / n,
         }
     }
 
@@ -53,6 +56,12 @@ impl Placed {
             0.0
         }
     }
+}
+
+/// The tie share of case `i`: the fractional part of (i + 1)·φ (the golden ratio), a fixed
+/// sequence spread evenly over [0, 1): the backtest's randomized PITs are reproducible.
+pub fn tie_share(i: u64) -> f64 {
+    ((i + 1) as f64 * 0.618_033_988_749_894_9).fract()
 }
 
 /// Inside the band `[low, high]` with a relative tolerance for rounding.
@@ -145,7 +154,7 @@ mod tests {
     fn pit_and_bands_of_a_uniform_sample() {
         // 0, 1, …, 100: P10 = 10, P90 = 90; 25 has 25 values below and itself counted half.
         let sorted: Vec<f64> = (0..=100).map(f64::from).collect();
-        let p = Placed::new(&sorted, 25.0);
+        let p = Placed::new(&sorted, 25.0, 0.5);
         assert_eq!(
             (p.p10, p.p50, p.p90, p.p5, p.p95),
             (10.0, 50.0, 90.0, 5.0, 95.0)
@@ -156,12 +165,35 @@ mod tests {
     }
 
     #[test]
+    fn ties_are_split_by_the_given_share() {
+        // Six trials at the unit bill 100, four above: a realized 100 places anywhere in the
+        // bottom 60%.
+        let sorted = [
+            100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 120.0, 130.0, 140.0, 150.0,
+        ];
+        assert_eq!(Placed::new(&sorted, 100.0, 0.0).pit, 0.0);
+        assert!((Placed::new(&sorted, 100.0, 0.5).pit - 0.3).abs() < 1e-12);
+        assert!((Placed::new(&sorted, 100.0, 1.0).pit - 0.6).abs() < 1e-12);
+    }
+
+    /// The tie share of case `i`: the fractional parts of i·φ, a fixed sequence spread evenly
+    /// over [0, 1).
+    #[test]
+    fn the_tie_sequence_is_even() {
+        let mut bins = [0; 10];
+        for i in 0..1000 {
+            bins[(tie_share(i) * 10.0) as usize] += 1;
+        }
+        assert!(bins.iter().all(|b| (90..=110).contains(b)), "{bins:?}");
+    }
+
+    #[test]
     fn coverage_counts_inside_below_above_and_leaves_fixed_cases_out() {
         let sorted: Vec<f64> = (0..=100).map(f64::from).collect();
         let places: Vec<(Placed, f64)> = [50.0, 95.0, 3.0, 89.0]
             .iter()
-            .map(|r| (Placed::new(&sorted, *r), *r))
-            .chain([(Placed::new(&[7.0; 10], 7.0), 7.0)])
+            .map(|r| (Placed::new(&sorted, *r, 0.5), *r))
+            .chain([(Placed::new(&[7.0; 10], 7.0, 0.5), 7.0)])
             .collect();
         let c = Calibration::of(places.iter().map(|(p, r)| (p, *r)));
         assert_eq!((c.cases, c.fixed), (4, 1));

@@ -5,6 +5,7 @@ mod common;
 mod corpus;
 mod errors;
 mod fit;
+mod forecast;
 mod fuzz;
 mod hardening;
 mod import;

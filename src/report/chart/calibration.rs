@@ -40,18 +40,24 @@ impl CalibrationChart {
     /// The chart of a backtest, with a title that states the verdict.
     pub fn of(report: &Backtest) -> Self {
         let o = &report.overall;
+        // Windows that overlap share their days: as many independent cases as there are
+        // non-overlapping windows' worth.
+        let independent = (o.cases as f64 * f64::from(report.step_days)
+            / f64::from(report.test_days))
+        .min(o.cases as f64);
         CalibrationChart {
-            title: verdict(o),
+            title: verdict(o, independent),
             subtitle: format!(
                 "Backtest of {} on {}: fit {} days, predict the next {}, {} forecasts ({} \
-                 priced cases, {} trials each). P10–P90 held {:.0}%, P5–P95 {:.0}%; median \
-                 P10–P90 width {:.0}% of P50.",
+                 priced cases, about {:.0} independent; {} trials each). P10–P90 held {:.0}%, \
+                 P5–P95 {:.0}%; median P10–P90 width {:.0}% of P50.",
                 report.history,
                 report.model,
                 report.train_days,
                 report.test_days,
                 report.windows.len(),
                 o.cases,
+                independent,
                 report.trials,
                 100.0 * o.share_p10_p90(),
                 100.0 * o.share_p5_p95(),
@@ -67,11 +73,11 @@ impl CalibrationChart {
     }
 }
 
-/// "P10–P90 held the realized cost in 78% of 300 cases (nominal 80%): the bands are honest".
-pub fn verdict(c: &Calibration) -> String {
+/// "P10–P90 held the realized cost in 78% of 300 cases (nominal 80%): the bands are honest",
+/// judged within two binomial standard errors of 80% for `independent` cases.
+pub fn verdict(c: &Calibration, independent: f64) -> String {
     let share = c.share_p10_p90();
-    // Two binomial standard errors around 80% at this many cases.
-    let tolerance = 2.0 * (0.8 * 0.2 / c.cases.max(1) as f64).sqrt();
+    let tolerance = 2.0 * (0.8 * 0.2 / independent.max(1.0)).sqrt();
     let judgement = if c.cases == 0 {
         "no case to judge"
     } else if share < 0.8 - tolerance {
