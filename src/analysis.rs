@@ -26,12 +26,13 @@ pub struct RunReport {
     pub pools: Vec<PoolReport>,
 }
 
-/// The sweep end of every pool, in scenario order (see `simulate::sweep_end`).
-pub fn plan(scenario: &Scenario) -> Vec<u32> {
+/// The sweep end of every pool, in scenario order (see `simulate::sweep_end`); `progress` is
+/// called once per trial of each pool without `max_units`.
+pub fn plan(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Vec<u32> {
     scenario
         .pools
         .iter()
-        .map(|pool| sweep_end(scenario, pool, scenario.trials))
+        .map(|pool| sweep_end(scenario, pool, scenario.trials, progress))
         .collect()
 }
 

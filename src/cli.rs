@@ -3,7 +3,51 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+/// Parses the process's command line, or prints clap's error and exits. A mistyped subcommand
+/// that clap finds nothing close to (it misses swapped letters: `rnu`) gets the closest name by
+/// edit distance as its tip.
+pub fn parse() -> Cli {
+    Cli::try_parse().unwrap_or_else(|mut error| {
+        if let Some(found) = subcommand_suggestion(&error, std::env::args()) {
+            error.insert(
+                ContextKind::SuggestedSubcommand,
+                ContextValue::Strings(vec![found]),
+            );
+        }
+        error.exit()
+    })
+}
+
+/// The subcommand closest to the one `error` says is unknown, among those of the command it
+/// was typed under (`args` is the command line, program name first); None when clap already
+/// suggested one or none is close.
+fn subcommand_suggestion(
+    error: &clap::Error,
+    args: impl IntoIterator<Item = String>,
+) -> Option<String> {
+    if error.kind() != ErrorKind::InvalidSubcommand
+        || error.get(ContextKind::SuggestedSubcommand).is_some()
+    {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let root = Cli::command();
+    let mut level = &root;
+    for arg in args.into_iter().skip(1) {
+        if arg == *word {
+            break;
+        }
+        if let Some(sub) = level.find_subcommand(&arg) {
+            level = sub;
+        }
+    }
+    crate::suggest::closest(word, level.get_subcommands().map(|c| c.get_name())).map(str::to_string)
+}
 
 /// Monte Carlo sizing of provisioned LLM throughput: how many units to buy, on which term, and
 /// what that commitment risks, against on-demand and batch pricing.
@@ -345,4 +389,27 @@ fn parse_precision(text: &str) -> Result<f64, String> {
 
 fn parse_memory_size(text: &str) -> Result<u64, String> {
     crate::guard::memory::parse_size(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggestion(line: &str) -> Option<String> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let error = Cli::try_parse_from(&args).expect_err("a bad command line");
+        subcommand_suggestion(&error, args)
+    }
+
+    #[test]
+    fn swapped_letters_find_the_subcommand() {
+        assert_eq!(suggestion("ptsim rnu").as_deref(), Some("run"));
+        assert_eq!(suggestion("ptsim trems").as_deref(), Some("terms"));
+        // Under `rates`, its own subcommands; clap's own tip is left alone.
+        assert_eq!(
+            suggestion("ptsim rates impotr-litellm").as_deref(),
+            Some("import-litellm")
+        );
+        assert_eq!(suggestion("ptsim frobnicate"), None);
+    }
 }

@@ -14,12 +14,14 @@ pub mod history;
 pub mod import;
 pub mod numerics;
 pub mod output;
+pub mod progress;
 pub mod ratecard;
 pub mod report;
 pub mod risk;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
+pub mod suggest;
 pub mod traffic;
 
 /// An error in what the user asked for (exit code 2), as opposed to a failure of the machine.

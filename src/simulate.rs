@@ -91,15 +91,44 @@ fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
 
 /// The sweep end for `pool`: its `max_units`, or — when unset — where the sweep covers the peak
 /// hour of 95% of trials (`default_max_units`, rounded up to a count the product is sold in),
-/// found by a pass over the same traces the run will draw.
-pub fn sweep_end(scenario: &Scenario, pool: &Pool, trials: u32) -> u32 {
+/// found by a pass over the same traces the run will draw, calling `progress` once per trial.
+pub fn sweep_end(
+    scenario: &Scenario,
+    pool: &Pool,
+    trials: u32,
+    progress: &(dyn Fn() + Sync),
+) -> u32 {
     pool.max_units.unwrap_or_else(|| {
         let peaks: Vec<f64> = (0..u64::from(trials))
             .into_par_iter()
-            .map(|t| summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all)
+            .map(|t| {
+                let peak = summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all;
+                progress();
+                peak
+            })
             .collect();
         pool.steps.round_up(default_max_units(&peaks))
     })
+}
+
+/// Workload-hours of traffic a pilot draws at most (a few hundred milliseconds of one core on a
+/// month of a few workloads; fewer trials for longer horizons and more workloads).
+const PILOT_WORKLOAD_HOURS: u64 = 2_000_000;
+/// Trials a pilot draws at least and at most.
+const PILOT_TRIALS: (u64, u64) = (30, 1_000);
+
+/// Trials of `pool` the pilot of `pilot_sweep_end` draws: at most `trials`.
+pub fn pilot_trials(scenario: &Scenario, pool: &Pool) -> u32 {
+    let per_trial = (scenario.horizon_hours as u64 * pool.workloads.len() as u64).max(1);
+    let trials = (PILOT_WORKLOAD_HOURS / per_trial).clamp(PILOT_TRIALS.0, PILOT_TRIALS.1);
+    trials.min(u64::from(scenario.trials)) as u32
+}
+
+/// The sweep end estimated before the run, in well under a second: `max_units`, or the same
+/// P95-of-peaks rule on the first `pilot_trials` trials (the run's own first trials, so with no
+/// more trials than the pilot it is exactly the run's sweep end). Used by the memory guard.
+pub fn pilot_sweep_end(scenario: &Scenario, pool: &Pool) -> u32 {
+    sweep_end(scenario, pool, pilot_trials(scenario, pool), &|| {})
 }
 
 /// Runs trials `trials` (a range of trial indices, so that batches can be appended

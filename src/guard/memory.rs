@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::cost::UnitOutcome;
 use crate::report::format::grouped;
 use crate::scenario::Scenario;
-use crate::simulate::TrialOutcome;
+use crate::simulate::{TrialOutcome, pilot_sweep_end, pilot_trials};
 
 /// The limit when none is given: 8 GiB (or less, when the machine has less available).
 pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
@@ -27,6 +27,9 @@ pub struct MemoryEstimate {
     /// Hourly working buffers of all worker threads.
     pub buffers: u64,
     pub threads: u64,
+    /// Trials of the pilot that estimated the sweep end of pools without `max_units` (None when
+    /// every sweep end was known, or was planned over every trial).
+    pub pilot_trials: Option<u32>,
 }
 
 impl MemoryEstimate {
@@ -68,6 +71,30 @@ pub fn estimate(scenario: &Scenario, max_units: &[u32], threads: usize) -> Memor
         pools,
         buffers,
         threads,
+        pilot_trials: None,
+    }
+}
+
+/// The estimate before anything is simulated, in well under a second (in the current rayon
+/// pool): sweep ends from `max_units`, or — for pools without — from a pilot of the run's first
+/// trials (`simulate::pilot_sweep_end`), so that a run too big for memory is refused at once
+/// instead of after a pass over every trial.
+pub fn estimate_before_run(scenario: &Scenario, threads: usize) -> MemoryEstimate {
+    let ends: Vec<u32> = scenario
+        .pools
+        .iter()
+        .map(|pool| pilot_sweep_end(scenario, pool))
+        .collect();
+    let pilot = scenario
+        .pools
+        .iter()
+        .filter(|p| p.max_units.is_none())
+        .map(|p| pilot_trials(scenario, p))
+        .max()
+        .filter(|&n| n < scenario.trials);
+    MemoryEstimate {
+        pilot_trials: pilot,
+        ..estimate(scenario, &ends, threads)
     }
 }
 
@@ -127,6 +154,14 @@ pub fn check(estimate: &MemoryEstimate, limit: (u64, LimitSource)) -> Result<(),
             counts - 1,
             std::mem::size_of::<UnitOutcome>(),
             bytes(*size)
+        );
+    }
+    if let Some(n) = estimate.pilot_trials {
+        let _ = write!(
+            message,
+            "\n  (sweep ends without `max_units` estimated from the peak hours of the first {} \
+             trials)",
+            grouped(u64::from(n))
         );
     }
     let _ = write!(

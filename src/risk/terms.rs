@@ -90,6 +90,9 @@ pub struct PolicyCost {
     pub stranded_usd: f64,
     /// Units in service, averaged over the window's hours.
     pub units: f64,
+    /// The unit count bought, a count the product is sold in: k for a fixed fleet; for the
+    /// rolling re-size, the fleet of the window's last month.
+    pub fleet: u32,
 }
 
 /// One trial of one pool, every term and policy priced on the same hours.
@@ -263,6 +266,7 @@ pub fn simulate_trial(
                         total_usd: other + per_hour * end as f64 * keep,
                         stranded_usd: per_hour * stranded_hours as f64 * keep,
                         units,
+                        fleet: k,
                     }
                 })
                 .collect()
@@ -283,17 +287,25 @@ pub fn simulate_trial(
         let unit_hours: f64 = schedule.iter().map(|&k| f64::from(k)).sum();
         let after: f64 =
             switch_hour.map_or(0.0, |s| schedule[s..].iter().map(|&k| f64::from(k)).sum());
-        (outcome.on_demand_usd + outcome.batch_usd, unit_hours, after)
+        let last = schedule.last().copied().unwrap_or(0);
+        (
+            outcome.on_demand_usd + outcome.batch_usd,
+            unit_hours,
+            after,
+            last,
+        )
     });
     let rolling = plan
         .terms
         .iter()
         .map(|t| {
-            let (others, unit_hours, after) = rolling_run.filter(|_| allows_rolling(t.term))?;
+            let (others, unit_hours, after, last) =
+                rolling_run.filter(|_| allows_rolling(t.term))?;
             Some(PolicyCost {
                 total_usd: others + unit_hours * t.usd_per_unit_hour * keep,
                 stranded_usd: after * t.usd_per_unit_hour * keep,
                 units: unit_hours / window as f64,
+                fleet: last,
             })
         })
         .collect();
@@ -305,16 +317,21 @@ pub fn simulate_trial(
 }
 
 /// Prices `trials` trials of `pool` (in parallel; collected in trial order, so the result does
-/// not depend on the thread count).
+/// not depend on the thread count), calling `progress` once per trial.
 pub fn simulate(
     scenario: &Scenario,
     pool: &Pool,
     plan: &TermsPlan,
     settings: &RiskSettings,
     trials: u32,
+    progress: &(dyn Fn() + Sync),
 ) -> Vec<TermsTrial> {
     (0..u64::from(trials))
         .into_par_iter()
-        .map(|t| simulate_trial(scenario, pool, plan, settings, t))
+        .map(|t| {
+            let trial = simulate_trial(scenario, pool, plan, settings, t);
+            progress();
+            trial
+        })
         .collect()
 }

@@ -65,12 +65,8 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 }
 
 /// The preset names, for error messages.
-pub fn preset_names() -> String {
-    PRESETS
-        .iter()
-        .map(|p| p.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+pub fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.name).collect()
 }
 
 /// Scales non-negative weights to mean 1. Errors on negative, non-finite or all-zero weights.

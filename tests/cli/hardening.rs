@@ -280,7 +280,7 @@ fn the_most_extreme_accepted_scenario_computes_finite_numbers() {
     for mode in ["shared", "separate"] {
         let text = EXTREME.replace("mode = \"shared\"", &format!("mode = \"{mode}\""));
         let scenario = Scenario::parse(&text, "extreme.toml", Path::new("."), &card).unwrap();
-        let report = analyse(&scenario, &plan(&scenario), &|| {});
+        let report = analyse(&scenario, &plan(&scenario, &|| {}), &|| {});
         ptsim::commands::run::check_finite(&report).unwrap();
         for pool in &report.pools {
             for row in &pool.curve {
