@@ -10,15 +10,18 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 /// that clap finds nothing close to (it misses swapped letters: `rnu`) gets the closest name by
 /// edit distance as its tip.
 pub fn parse() -> Cli {
-    Cli::try_parse().unwrap_or_else(|mut error| {
-        if let Some(found) = subcommand_suggestion(&error, std::env::args()) {
-            error.insert(
-                ContextKind::SuggestedSubcommand,
-                ContextValue::Strings(vec![found]),
-            );
-        }
-        error.exit()
-    })
+    Cli::try_parse().unwrap_or_else(|error| with_suggestion(error, std::env::args()).exit())
+}
+
+/// `error` with our subcommand suggestion added where clap has none.
+fn with_suggestion(mut error: clap::Error, args: impl IntoIterator<Item = String>) -> clap::Error {
+    if let Some(found) = subcommand_suggestion(&error, args) {
+        error.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(vec![found]),
+        );
+    }
+    error
 }
 
 /// The subcommand closest to the one `error` says is unknown, among those of the command it
@@ -242,7 +245,7 @@ pub struct ReplayArgs {
     /// Unit counts to price, comma-separated (e.g. 0,2,4).
     #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
     pub units: Vec<u32>,
-    /// Print the results as JSON (SPEC §7 keys) instead of a table.
+    /// Print the results as JSON (docs/model.md §7 keys) instead of a table.
     #[arg(long)]
     pub json: bool,
 }
@@ -395,21 +398,27 @@ fn parse_memory_size(text: &str) -> Result<u64, String> {
 mod tests {
     use super::*;
 
-    fn suggestion(line: &str) -> Option<String> {
+    /// The tip the error of `line` ends up with (clap's own, or ours).
+    fn tip(line: &str) -> Option<String> {
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
         let error = Cli::try_parse_from(&args).expect_err("a bad command line");
-        subcommand_suggestion(&error, args)
+        match with_suggestion(error, args).get(ContextKind::SuggestedSubcommand) {
+            Some(ContextValue::Strings(names)) => names.first().cloned(),
+            Some(ContextValue::String(name)) => Some(name.clone()),
+            _ => None,
+        }
     }
 
     #[test]
     fn swapped_letters_find_the_subcommand() {
-        assert_eq!(suggestion("ptsim rnu").as_deref(), Some("run"));
-        assert_eq!(suggestion("ptsim trems").as_deref(), Some("terms"));
-        // Under `rates`, its own subcommands; clap's own tip is left alone.
+        assert_eq!(tip("ptsim rnu").as_deref(), Some("run"));
+        assert_eq!(tip("ptsim trems").as_deref(), Some("terms"));
+        assert_eq!(tip("ptsim vaildate").as_deref(), Some("validate"));
+        // Under `rates`, its own subcommands.
         assert_eq!(
-            suggestion("ptsim rates impotr-litellm").as_deref(),
+            tip("ptsim rates impotr-litellm").as_deref(),
             Some("import-litellm")
         );
-        assert_eq!(suggestion("ptsim frobnicate"), None);
+        assert_eq!(tip("ptsim frobnicate"), None);
     }
 }

@@ -1,5 +1,5 @@
 //! ptsim: Monte Carlo sizing of provisioned LLM throughput. How many units to buy, on which term,
-//! and what the commitment risks, against on-demand and batch pricing (see SPEC.md).
+//! and what the commitment risks, against on-demand and batch pricing (see docs/model.md).
 //!
 //! The engine (`traffic`, `cost`, `simulate`, `stats`, `analysis`) takes values and returns values;
 //! reading files, writing outputs and printing live in `scenario`, `report`, `output` and `commands`.

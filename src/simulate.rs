@@ -1,6 +1,6 @@
-//! The Monte Carlo run (SPEC §6): every trial's traffic generated from its own streams, priced
-//! for every k in the sweep (common random numbers), trials in parallel with an ordered collect
-//! so that results do not depend on the thread count.
+//! The Monte Carlo run (docs/model.md §6): every trial's traffic generated from its own streams,
+//! priced for every k in the sweep (common random numbers), trials in parallel with an ordered
+//! collect so that results do not depend on the thread count.
 
 use rayon::prelude::*;
 

@@ -1,6 +1,7 @@
 //! Bedrock usage from AWS billing exports (CUR 2.0 / legacy CUR, FOCUS 1.2) turned into hourly
-//! traces per model (SPEC §5) and the workload shares a scenario needs (SPEC §4: `batch_share`,
-//! `cache_hit_share`). `ptsim import cur|focus` runs it; reading is here, writing is in `write`.
+//! traces per model (docs/model.md §5) and the workload shares a scenario needs (docs/model.md §4:
+//! `batch_share`, `cache_hit_share`). `ptsim import cur|focus` runs it; reading is here, writing is
+//! in `write`.
 
 pub mod aggregate;
 pub mod cur;

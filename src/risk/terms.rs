@@ -1,10 +1,10 @@
-//! Commitment terms over a common window (issue 5; SPEC §4 unit cost per term): every trial's
-//! traffic is drawn once for the window (the longest term compared), the workload may move to
-//! another model at the start of some month (after which the pool keeps `share_after_switch` of
-//! its traffic), and every term is priced on those same hours — for every fixed k of the sweep
-//! and for the rolling monthly re-size. Commitments renew back to back until the window ends,
-//! except that none is renewed after a switch: the one running at the switch bills to its end,
-//! and that bill after the switch is the stranded cost.
+//! Commitment terms over a common window (issue 5; docs/model.md §4 unit cost per term): every
+//! trial's traffic is drawn once for the window (the longest term compared), the workload may move
+//! to another model at the start of some month (after which the pool keeps `share_after_switch` of
+//! its traffic), and every term is priced on those same hours — for every fixed k of the sweep and
+//! for the rolling monthly re-size. Commitments renew back to back until the window ends, except
+//! that none is renewed after a switch: the one running at the switch bills to its end, and that
+//! bill after the switch is the stranded cost.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use crate::scenario::{Pool, RiskSettings, Scenario, TermPrice};
 use crate::stats::quantile::{percentile_sorted, sort_floats};
 use crate::traffic::rng;
 
-/// Hours in a month (SPEC §3).
+/// Hours in a month (docs/model.md §3).
 pub const HOURS_PER_MONTH: usize = crate::ratecard::HOURS_PER_MONTH as usize;
 
 /// What `ptsim terms` compares for one pool.

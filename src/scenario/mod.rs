@@ -1,5 +1,5 @@
-//! Scenarios (SPEC §7): the TOML file a user writes, validated and resolved against the rate
-//! card into one value that nothing downstream needs to re-check.
+//! Scenarios (docs/model.md §7): the TOML file a user writes, validated and resolved against the
+//! rate card into one value that nothing downstream needs to re-check.
 
 mod bootstrap;
 mod file;

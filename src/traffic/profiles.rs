@@ -1,4 +1,5 @@
-//! Hour-of-day and day-of-week shapes (SPEC §5): named presets and normalisation to mean 1.
+//! Hour-of-day and day-of-week shapes (docs/model.md §5): named presets and normalisation to mean
+//! 1.
 
 /// A named daily and weekly shape. Hours are UTC.
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,5 @@
 //! Numbers checked against oracles a person can recompute: constant traffic priced by hand, the
-//! analytic break-even utilization, the newsvendor optimum, seed 004's published ratios, and an
+//! analytic break-even utilization, the newsvendor optimum, the Bedrock 2026 pricing table article's published ratios, and an
 //! independent Monte Carlo of the same parametric model.
 
 use rand::SeedableRng;
@@ -58,7 +58,7 @@ fn constant_traffic_is_priced_exactly_and_every_percentile_agrees() {
 
 #[test]
 fn sonnet_break_even_utilization_is_36_7_percent() {
-    // DOMAIN.md: one MU serves 16M in + 4M out an hour, worth 16·3 + 4·15 = $108 on-demand;
+    // [Price table] article: one MU serves 16M in + 4M out an hour, worth 16·3 + 4·15 = $108 on-demand;
     // at $39.60 an hour the break-even utilization is 39.60 / 108 = 36.7%.
     let dir = tempfile::tempdir().unwrap();
     let text = r#"name = "sonnet-u"

@@ -159,8 +159,7 @@ fn sensitivity_ranks_throughput_above_noise_and_hand_runs_reproduce_it() {
     // By hand: throughput × 0.7 written into the scenario as a capacity override.
     let original = std::fs::read_to_string(&default).unwrap();
     // The Sonnet pool's last key, the one line with this comment.
-    let anchor =
-        "intra_hour_cv = 0.2           # chat-like traffic inside the hour (DOMAIN.md: 0.1–0.4)\n";
+    let anchor = "intra_hour_cv = 0.2           # chat-like traffic inside the hour (docs/model.md §2: 0.1–0.4)\n";
     assert_eq!(original.matches(anchor).count(), 1);
     let slow = original.replacen(
         anchor,
