@@ -63,7 +63,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario and write curve.csv, sizing.csv and manifest.json.
+    /// Simulate a scenario and write curve.csv, sizing.csv, report.md, manifest.json and charts.
+    ///
+    /// Writes to output/<scenario name>/ (or --out): curve.csv (cost distribution per pool and
+    /// unit count), sizing.csv (each sizing rule's units and cost), report.md (the run written up,
+    /// with its charts), manifest.json (version, seed, trials, the scenario as resolved), and per
+    /// pool the charts fan_<pool>, savings_<pool>, traffic_<pool>, duration_<pool> and
+    /// rules_<pool> (.png, or .svg with --charts svg; none with --charts none). The model is
+    /// specified in docs/model.md.
     Run(RunArgs),
     /// Price each workload's trace file exactly (no randomness) for the given unit counts.
     Replay(ReplayArgs),
@@ -120,9 +127,10 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML). Without one, the built-in default scenario runs.
+    /// Scenario file (TOML), or the name of a shipped scenario (default, rag-sonnet, azure-ptu …).
+    /// Without one, the built-in default scenario runs.
     pub scenario: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>].
+    /// Output folder [default: output/<scenario name>]; checked before anything is simulated.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Number of Monte Carlo trials (overrides the scenario).
@@ -206,8 +214,8 @@ impl RiskOutputArgs {
 
 #[derive(Debug, Args)]
 pub struct TermsArgs {
-    /// Scenario file (TOML); its [risk] section configures the comparison. Without one, the
-    /// built-in default scenario.
+    /// Scenario file (TOML) or a shipped scenario's name; its [risk] section configures the
+    /// comparison. Without one, the built-in default scenario.
     pub scenario: Option<PathBuf>,
     /// Trials [default: the scenario's [risk] trials, 200].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
@@ -221,7 +229,8 @@ pub struct TermsArgs {
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// Scenario file (TOML). Without one, the built-in default scenario.
+    /// Scenario file (TOML) or a shipped scenario's name. Without one, the built-in default
+    /// scenario.
     pub scenario: Option<PathBuf>,
     /// Trials of each of the 15 runs [default: the scenario's, at most 500].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
@@ -252,7 +261,7 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a shipped scenario's name.
     pub scenario: PathBuf,
 }
 
