@@ -421,7 +421,6 @@ mod tests {
     #[test]
     fn swapped_letters_find_the_subcommand() {
         assert_eq!(tip("ptsim rnu").as_deref(), Some("run"));
-        assert_eq!(tip("ptsim trems").as_deref(), Some("terms"));
         assert_eq!(tip("ptsim vaildate").as_deref(), Some("validate"));
         // Under `rates`, its own subcommands.
         assert_eq!(

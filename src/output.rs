@@ -67,7 +67,17 @@ pub fn check_writable(dir: &Path) -> anyhow::Result<()> {
     temporary(".ptsim-write-check.")
         .tempfile_in(existing)
         .map(drop)
-        .map_err(|e| refuse(format!("{}: {e}", existing.display())))
+        .map_err(|e| {
+            if existing == dir {
+                refuse(e.kind().to_string())
+            } else {
+                refuse(format!(
+                    "it would be created in {}, which cannot be written ({})",
+                    existing.display(),
+                    e.kind()
+                ))
+            }
+        })
 }
 
 /// A complete temporary file next to its destination.

@@ -38,7 +38,7 @@ fn terms(dir: &Path, scenario: &str, extra: &[&str]) -> Vec<HashMap<String, Stri
     assert_eq!(
         header.lines().next().unwrap(),
         "pool,term,policy,units,mean,p5,p50,p95,cvar95,regret_mean,regret_p95,\
-         prob_beats_on_demand,stranded_usd_mean"
+         prob_beats_on_demand,stranded_usd_mean,units_mean"
     );
     read_csv(&out.join("terms.csv"))
 }
