@@ -51,16 +51,22 @@ pub fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
         .context("cannot start worker threads")
 }
 
-/// The memory guard before anything is simulated (sweep ends from `max_units` or a pilot, in the
-/// current rayon pool): exit code 2 with the estimate and how to lower it.
+/// The memory guard before anything is simulated (sweep ends from `max_units` or a pilot of the
+/// first trials, drawn in the current rayon pool): exit code 2 with the estimate and how to lower
+/// it. The pilot is returned for the run to reuse.
 pub fn check_memory_before_run(
     scenario: &Scenario,
     threads: usize,
     limit: (u64, crate::guard::memory::LimitSource),
-) -> anyhow::Result<()> {
+) -> anyhow::Result<crate::simulate::Pilot> {
     use crate::guard::memory;
-    memory::check(&memory::estimate_before_run(scenario, threads), limit)
-        .map_err(|message| crate::UsageError(format!("{}: {message}", scenario.source)).into())
+    let pilot = crate::simulate::Pilot::draw(scenario);
+    memory::check(
+        &memory::estimate_before_run(scenario, &pilot, threads),
+        limit,
+    )
+    .map_err(|message| crate::UsageError(format!("{}: {message}", scenario.source)))?;
+    Ok(pilot)
 }
 
 /// The warning when every workload replays a trace: `trials` trials would all be the same.

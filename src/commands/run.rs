@@ -14,7 +14,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::UsageError;
-use crate::analysis::{RunReport, analyse, plan};
+use crate::analysis::{RunReport, analyse, plan_after};
 use crate::cli::RunArgs;
 use crate::guard::{self, Interrupted, find_non_finite, memory};
 use crate::output::write_all_atomic;
@@ -26,6 +26,7 @@ use crate::report::{
 };
 use crate::risk::convergence::{PrecisionOutcome, analyse_to_precision};
 use crate::scenario::Scenario;
+use crate::simulate::Pilot;
 
 /// How often the waiting thread looks for Ctrl-C.
 const INTERRUPT_POLL: Duration = Duration::from_millis(50);
@@ -53,7 +54,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let limit = memory::limit(args.max_memory);
     // Before any trial is simulated: the memory the run needs (sweep ends from a pilot), and a
     // folder the results can be written to.
-    threads.install(|| super::check_memory_before_run(&scenario, thread_count, limit))?;
+    let pilot =
+        threads.install(|| super::check_memory_before_run(&scenario, thread_count, limit))?;
     crate::output::check_writable(&out_dir)?;
 
     let progress = Progress::new(u64::from(scenario.trials), "trials").hide_if(args.quiet);
@@ -71,7 +73,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .name("ptsim-run".to_string())
         .spawn(move || {
             let result = threads.install(|| {
-                let max_units = plan_with_progress(&scenario, &worker_progress);
+                let max_units = plan_with_progress(&scenario, &pilot, &worker_progress);
                 check_memory(&scenario, &max_units, thread_count, limit)?;
                 let (report, reached) = simulate(
                     &scenario,
@@ -143,9 +145,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The sweep end of every pool, with the planning pass (pools without `max_units`) shown as the
-/// first phase of the progress display.
-fn plan_with_progress(scenario: &Scenario, progress: &Progress) -> Vec<u32> {
+/// The sweep end of every pool, with the planning pass (pools without `max_units`; the trials
+/// the pilot drew are reused) shown as the first phase of the progress display.
+fn plan_with_progress(scenario: &Scenario, pilot: &Pilot, progress: &Progress) -> Vec<u32> {
     let planned = scenario
         .pools
         .iter()
@@ -157,8 +159,9 @@ fn plan_with_progress(scenario: &Scenario, progress: &Progress) -> Vec<u32> {
             planned,
             format!("{}: finding the sweep end", scenario.name),
         );
+        progress.skip(pilot.trials_drawn());
     }
-    plan(scenario, &|| progress.inc(1))
+    plan_after(scenario, pilot, &|| progress.inc(1))
 }
 
 /// The run itself, one trial of one pool per progress step: `trials` trials, or — with

@@ -12,7 +12,8 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     }
     // The run's memory guard, with the sweep ends it estimates before simulating.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let estimate = memory::estimate_before_run(&scenario, threads);
+    let pilot = crate::simulate::Pilot::draw(&scenario);
+    let estimate = memory::estimate_before_run(&scenario, &pilot, threads);
     if let Err(message) = memory::check(&estimate, memory::limit(None)) {
         super::print_warning(&format!(
             "`ptsim run` would refuse this scenario: {message}"

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::cost::UnitOutcome;
 use crate::report::format::grouped;
 use crate::scenario::Scenario;
-use crate::simulate::{TrialOutcome, pilot_sweep_end, pilot_trials};
+use crate::simulate::{Pilot, TrialOutcome};
 
 /// The limit when none is given: 8 GiB (or less, when the machine has less available).
 pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
@@ -75,26 +75,13 @@ pub fn estimate(scenario: &Scenario, max_units: &[u32], threads: usize) -> Memor
     }
 }
 
-/// The estimate before anything is simulated, in well under a second (in the current rayon
-/// pool): sweep ends from `max_units`, or — for pools without — from a pilot of the run's first
-/// trials (`simulate::pilot_sweep_end`), so that a run too big for memory is refused at once
-/// instead of after a pass over every trial.
-pub fn estimate_before_run(scenario: &Scenario, threads: usize) -> MemoryEstimate {
-    let ends: Vec<u32> = scenario
-        .pools
-        .iter()
-        .map(|pool| pilot_sweep_end(scenario, pool))
-        .collect();
-    let pilot = scenario
-        .pools
-        .iter()
-        .filter(|p| p.max_units.is_none())
-        .map(|p| pilot_trials(scenario, p))
-        .max()
-        .filter(|&n| n < scenario.trials);
+/// The estimate before anything is simulated: sweep ends from `max_units` or `pilot` (see
+/// `simulate::Pilot`), so that a run too big for memory is refused at once instead of after a
+/// pass over every trial.
+pub fn estimate_before_run(scenario: &Scenario, pilot: &Pilot, threads: usize) -> MemoryEstimate {
     MemoryEstimate {
-        pilot_trials: pilot,
-        ..estimate(scenario, &ends, threads)
+        pilot_trials: pilot.estimated_from(scenario),
+        ..estimate(scenario, &pilot.sweep_ends, threads)
     }
 }
 
