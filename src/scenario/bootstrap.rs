@@ -1,5 +1,5 @@
-//! `[workloads.bootstrap]` (docs/model.md §5.3, §7): the history file read relative to the
-//! scenario, and its problems reported at the scenario line that names it.
+//! `[workloads.bootstrap]` (SPEC §5.3, §7): the history file read relative to the scenario, and
+//! its problems reported at the scenario line that names it.
 
 use std::path::Path;
 use std::sync::Arc;

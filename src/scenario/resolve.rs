@@ -462,7 +462,13 @@ pub fn resolve(
             .min()
             .unwrap_or(DEFAULT_START_EPOCH_HOUR),
     };
-    warnings.extend(super::warnings::trace_warnings(
+    for t in &traces {
+        let outside = t.rows_outside(start_epoch_hour, horizon_hours);
+        if outside > 0 {
+            warnings.push(format!("trace {}: {outside} row(s) fall outside the {horizon_hours}-hour horizon starting {} and are ignored", t.path.display(), format_epoch_hour(start_epoch_hour)));
+        }
+    }
+    warnings.extend(super::warnings::short_trace_warnings(
         &traces,
         start_epoch_hour,
         horizon_hours,

@@ -1,29 +1,24 @@
-//! Warnings about traces that do not fit the horizon: rows outside it are ignored, and hours of
-//! the horizon a trace does not reach are priced as zero traffic — an 8-day import pasted into a
-//! 730-hour scenario would otherwise show a 2.5% utilization without a word.
+//! Warnings about traces that do not cover the horizon: hours of the horizon a trace does not
+//! reach are priced as zero traffic — an 8-day import pasted into a 730-hour scenario would
+//! otherwise show a 2.5% utilization without a word.
 
 use std::sync::Arc;
 
 use crate::traffic::HourlyTrace;
 use crate::traffic::time::format_epoch_hour;
 
-/// One warning per trace file (a file read by several workloads is named once) whose rows fall
-/// outside the horizon of `hours` hours from `start`, or whose span leaves horizon hours empty.
-pub(super) fn trace_warnings(traces: &[Arc<HourlyTrace>], start: i64, hours: usize) -> Vec<String> {
+/// One warning per trace file (a file read by several workloads is named once) whose span leaves
+/// hours of the horizon of `hours` hours from `start` without a row.
+pub(super) fn short_trace_warnings(
+    traces: &[Arc<HourlyTrace>],
+    start: i64,
+    hours: usize,
+) -> Vec<String> {
     let mut warnings = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for t in traces {
         if !seen.insert(t.path.clone()) {
             continue;
-        }
-        let outside = t.rows_outside(start, hours);
-        if outside > 0 {
-            warnings.push(format!(
-                "trace {}: {outside} row(s) fall outside the {hours}-hour horizon starting {} \
-                 and are ignored",
-                t.path.display(),
-                format_epoch_hour(start)
-            ));
         }
         let first = t.first_epoch_hour();
         let last = t.hours.last().map_or(first, |h| h.epoch_hour);

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use crate::common::{num, one_pool_scenario, ptsim, read_csv, repo, run_scenario, write};
+use crate::common::{
+    num, one_pool_scenario, ptsim, read_csv, read_manifest, repo, run_command, run_scenario, write,
+};
 
 fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
@@ -15,21 +17,36 @@ fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
 }
 
+/// Runs `ptsim ARGS…`, expects exit code 2 and nothing on stdout, and returns stderr.
+fn refused<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let assert = ptsim().args(args).assert().code(2);
+    assert!(stdout_of(&assert).is_empty());
+    stderr_of(&assert)
+}
+
+/// `words`, then `--out DIR`.
+fn with_out(words: &[&str], out: &Path) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = words.iter().map(|w| w.into()).collect();
+    args.extend(["--out".into(), out.as_os_str().to_owned()]);
+    args
+}
+
 #[test]
 fn ten_million_trials_are_refused_before_any_is_simulated() {
     // Without max_units the sweep end comes from a pilot of the first trials: the refusal needs
-    // no pass over ten million (BENCHMARKS.md times it at 0.3 s).
+    // no pass over ten million (BENCHMARKS.md times it at 0.4 s). Its sweep ends are the run's
+    // own, 23 and 8 (the 2,000-trial run's manifest.json; a unit test holds the pilot to the plan).
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let refused = ptsim()
-        .args(["run", "--trials", "10000000", "--out"])
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = stderr_of(&refused);
+    let stderr = refused(with_out(&["run", "--trials", "10000000"], &out));
     for part in [
         "built-in default: this run would need about",
         "pool claude-sonnet-4.5: 10,000,000 trials × 24 unit counts (k = 0..=23)",
+        "pool claude-haiku-4.5: 10,000,000 trials × 9 unit counts (k = 0..=8)",
         "estimated from the peak hours of the first 1,000 trials",
         "--max-memory",
     ] {
@@ -37,8 +54,7 @@ fn ten_million_trials_are_refused_before_any_is_simulated() {
     }
     assert!(!out.exists());
     // validate warns on the same scenario (it said "ok" without a word before).
-    let text = repo().join("scenarios/default.toml");
-    let text = std::fs::read_to_string(text)
+    let text = std::fs::read_to_string(repo().join("scenarios/default.toml"))
         .unwrap()
         .replace("trials = 2000", "trials = 10000000");
     let scenario = write(dir.path(), "big.toml", &text);
@@ -51,69 +67,16 @@ fn ten_million_trials_are_refused_before_any_is_simulated() {
 }
 
 #[test]
-fn the_pilot_finds_the_sweep_end_the_run_finds() {
-    // The shipped default at its 2,000 trials: the pilot's sweep ends (23 and 8) are the ones the
-    // run plans from every trial and writes to manifest.json.
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let refused = ptsim()
-        .args(["run", "--max-memory", "1KiB", "--out"])
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = stderr_of(&refused);
-    assert!(
-        stderr.contains("k = 0..=23") && stderr.contains("k = 0..=8"),
-        "{stderr}"
-    );
-    run_scenario(
-        &repo().join("scenarios/default.toml"),
-        &out,
-        &["--trials", "300"],
-    );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    let ends: Vec<u64> = manifest["pools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["max_units"].as_u64().unwrap())
-        .collect();
-    // At 300 trials the pilot is the whole run: its estimate is exact by construction.
-    assert_eq!(ends.len(), 2);
-    let refused = ptsim()
-        .args(["run", "--trials", "300", "--max-memory", "1KiB"])
-        .assert()
-        .code(2);
-    let stderr = stderr_of(&refused);
-    for end in ends {
-        assert!(
-            stderr.contains(&format!("k = 0..={end})")),
-            "{end}: {stderr}"
-        );
-    }
-}
-
-#[test]
 fn an_unwritable_output_folder_is_refused_before_simulating() {
     // Ten million trials with the memory limit lifted: were the folder checked after the run,
     // this test would run for an hour. A path under a file cannot be written even by root.
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "taken", "");
-    let out = file.join("out");
-    let refused = ptsim()
-        .args([
-            "run",
-            "--trials",
-            "10000000",
-            "--max-memory",
-            "1TiB",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = stderr_of(&refused);
+    let out = write(dir.path(), "taken", "").join("out");
+    let big = ["--trials", "10000000"];
+    let stderr = refused(with_out(
+        &["run", big[0], big[1], "--max-memory", "1TiB"],
+        &out,
+    ));
     assert!(
         stderr.contains(&format!(
             "cannot write to the output folder {}",
@@ -121,26 +84,19 @@ fn an_unwritable_output_folder_is_refused_before_simulating() {
         )) && stderr.contains("is a file, not a folder"),
         "{stderr}"
     );
-    assert!(stdout_of(&refused).is_empty());
-    for command in ["terms", "sensitivity"] {
-        let refused = ptsim()
-            .args([command, "--trials", "10000000", "--out"])
-            .arg(&out)
-            .assert()
-            .code(2);
+    let export = repo().join("tests/fixtures/billing/cur.csv");
+    let export = export.to_str().unwrap();
+    for words in [
+        ["terms", big[0], big[1]],
+        ["sensitivity", big[0], big[1]],
+        ["import", "cur", export],
+    ] {
+        let stderr = refused(with_out(&words, &out));
         assert!(
-            stderr_of(&refused).contains("cannot write to the output folder"),
-            "{command}"
+            stderr.contains("cannot write to the output folder"),
+            "{words:?}: {stderr}"
         );
     }
-    let refused = ptsim()
-        .args(["import", "cur"])
-        .arg(repo().join("tests/fixtures/billing/cur.csv"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    assert!(stderr_of(&refused).contains("cannot write to the output folder"));
 }
 
 #[test]
@@ -159,14 +115,7 @@ fn a_write_that_fails_at_the_end_still_prints_the_answer() {
     );
     let out = dir.path().join("out");
     std::fs::create_dir_all(out.join("sizing.csv")).unwrap();
-    let failed = ptsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .code(1);
+    let failed = run_command(&scenario, &out).assert().code(1);
     let (stdout, stderr) = (stdout_of(&failed), stderr_of(&failed));
     assert!(
         stdout.contains("min_mean") && stdout.contains("all on-demand"),
@@ -310,30 +259,22 @@ fn mistyped_names_get_the_closest_valid_one() {
             "noise = \"lognormall\"",
             "did you mean `lognormal`?",
         ),
+        (
+            "model = \"claude-3.5-sonnet\"\nterm",
+            "model = \"claude-3.5-sonet\"\nterm",
+            "did you mean `claude-3.5-sonnet`?",
+        ),
+        // A Bedrock model id is read as the key it stands for.
+        (
+            "model = \"claude-3.5-sonnet\"\nterm",
+            "model = \"anthropic.claude-3-5-sonnet-20240620-v1:0\"\nterm",
+            "did you mean `claude-3.5-sonnet`?",
+        ),
     ] {
         assert!(good.contains(from), "{from}");
         let stderr = invalid(&good.replacen(from, to, 1));
         assert!(stderr.contains(expected), "{to}: {stderr}");
     }
-    let stderr = invalid(&good.replacen(
-        "model = \"claude-3.5-sonnet\"\nterm",
-        "model = \"claude-3.5-sonet\"\nterm",
-        1,
-    ));
-    assert!(
-        stderr.contains("did you mean `claude-3.5-sonnet`?"),
-        "{stderr}"
-    );
-    // A Bedrock model id is read as the key it stands for.
-    let stderr = invalid(&good.replacen(
-        "model = \"claude-3.5-sonnet\"\nterm",
-        "model = \"anthropic.claude-3-5-sonnet-20240620-v1:0\"\nterm",
-        1,
-    ));
-    assert!(
-        stderr.contains("did you mean `claude-3.5-sonnet`?"),
-        "{stderr}"
-    );
     // A workload on a model no pool buys.
     let last = good.rfind("model = \"claude-3.5-sonnet\"").unwrap();
     let mut typo = good.clone();
@@ -423,19 +364,11 @@ fn a_trace_shorter_than_the_horizon_is_warned_about_and_trials_are_not_repeated(
         .success();
     assert!(stderr_of(&replayed).contains(short));
     let out = dir.path().join("out");
-    let ran = ptsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .success();
+    let ran = run_command(&scenario, &out).assert().success();
     let stderr = stderr_of(&ran);
     assert!(stderr.contains(short), "{stderr}");
     assert!(stderr.contains("`ptsim run` runs 1 trial"), "{stderr}");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value = read_manifest(&out);
     assert_eq!(manifest["trials"], 1);
     // Priced by hand: 192 hours of 20M + 4M tokens at $3 / $15 per million on-demand = $23,040.
     let all_on_demand = read_csv(&out.join("curve.csv"))

@@ -76,16 +76,8 @@ output_tokens_per_hour = 4e6
 "#;
     let scenario = write(dir.path(), "s.toml", text);
     let out = dir.path().join("out");
-    let assert = ptsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .success();
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let assert = run_command(&scenario, &out).assert().success();
+    let manifest: serde_json::Value = read_manifest(&out);
     let u = manifest["pools"][0]["break_even_utilization"]
         .as_f64()
         .unwrap();

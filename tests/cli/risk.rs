@@ -225,8 +225,7 @@ fn precision_stops_and_its_interval_matches_twenty_seeds() {
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(stdout.contains("reached"), "{stdout}");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value = read_manifest(&out);
     let trials = manifest["trials"].as_u64().unwrap();
     assert!(trials > 200 && trials % 200 == 0, "{trials}");
     let row = read_csv(&out.join("sizing.csv"))
