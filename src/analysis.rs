@@ -1,7 +1,7 @@
 //! A whole run: every pool simulated, then its curve, sizing rules and break-even utilization.
 
 use crate::scenario::Scenario;
-use crate::simulate::{PoolRun, run_pool, sweep_end};
+use crate::simulate::{Pilot, PoolRun, run_pool, sweep_end_after};
 use crate::stats::breakeven::break_even_utilization;
 use crate::stats::curve::{CurveRow, curve};
 use crate::stats::sizing::{Choice, SizingRow, choose, sizing_rows};
@@ -26,12 +26,22 @@ pub struct RunReport {
     pub pools: Vec<PoolReport>,
 }
 
-/// The sweep end of every pool, in scenario order (see `simulate::sweep_end`).
-pub fn plan(scenario: &Scenario) -> Vec<u32> {
+/// The sweep end of every pool, in scenario order (see `simulate::sweep_end`); `progress` is
+/// called once per trial of each pool without `max_units`.
+pub fn plan(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Vec<u32> {
+    plan_after(scenario, &Pilot::default(), progress)
+}
+
+/// `plan`, reusing the peaks `pilot` drew (the same trials: the result is the same).
+pub fn plan_after(scenario: &Scenario, pilot: &Pilot, progress: &(dyn Fn() + Sync)) -> Vec<u32> {
     scenario
         .pools
         .iter()
-        .map(|pool| sweep_end(scenario, pool, scenario.trials))
+        .enumerate()
+        .map(|(i, pool)| {
+            let known = pilot.peaks.get(i).map_or(&[][..], Vec::as_slice);
+            sweep_end_after(scenario, pool, scenario.trials, known, progress)
+        })
         .collect()
 }
 

@@ -3,7 +3,54 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+/// Parses the process's command line, or prints clap's error and exits. A mistyped subcommand
+/// that clap finds nothing close to (it misses swapped letters: `rnu`) gets the closest name by
+/// edit distance as its tip.
+pub fn parse() -> Cli {
+    Cli::try_parse().unwrap_or_else(|error| with_suggestion(error, std::env::args()).exit())
+}
+
+/// `error` with our subcommand suggestion added where clap has none.
+fn with_suggestion(mut error: clap::Error, args: impl IntoIterator<Item = String>) -> clap::Error {
+    if let Some(found) = subcommand_suggestion(&error, args) {
+        error.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(vec![found]),
+        );
+    }
+    error
+}
+
+/// The subcommand closest to the one `error` says is unknown, among those of the command it
+/// was typed under (`args` is the command line, program name first); None when clap already
+/// suggested one or none is close.
+fn subcommand_suggestion(
+    error: &clap::Error,
+    args: impl IntoIterator<Item = String>,
+) -> Option<String> {
+    if error.kind() != ErrorKind::InvalidSubcommand
+        || error.get(ContextKind::SuggestedSubcommand).is_some()
+    {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let root = Cli::command();
+    let mut level = &root;
+    for arg in args.into_iter().skip(1) {
+        if arg == *word {
+            break;
+        }
+        if let Some(sub) = level.find_subcommand(&arg) {
+            level = sub;
+        }
+    }
+    crate::suggest::closest(word, level.get_subcommands().map(|c| c.get_name())).map(str::to_string)
+}
 
 /// Monte Carlo sizing of provisioned LLM throughput: how many units to buy, on which term, and
 /// what that commitment risks, against on-demand and batch pricing.
@@ -16,7 +63,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario and write curve.csv, sizing.csv and manifest.json.
+    /// Simulate a scenario and write curve.csv, sizing.csv, report.md, manifest.json and charts.
+    ///
+    /// Writes to output/<scenario name>/ (or --out): curve.csv (cost distribution per pool and
+    /// unit count), sizing.csv (each sizing rule's units and cost), report.md (the run written up,
+    /// with its charts), manifest.json (version, seed, trials, the scenario as resolved), and per
+    /// pool the charts fan_<pool>, savings_<pool>, traffic_<pool>, duration_<pool> and
+    /// rules_<pool> (.png, or .svg with --charts svg; none with --charts none). The model is
+    /// specified in docs/model.md.
     Run(RunArgs),
     /// Price each workload's trace file exactly (no randomness) for the given unit counts.
     Replay(ReplayArgs),
@@ -73,9 +127,10 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML). Without one, the built-in default scenario runs.
+    /// Scenario file (TOML), or the name of a shipped scenario (default, rag-sonnet, azure-ptu …).
+    /// Without one, the built-in default scenario runs.
     pub scenario: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>].
+    /// Output folder [default: output/<scenario name>]; checked before anything is simulated.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Number of Monte Carlo trials (overrides the scenario).
@@ -159,8 +214,8 @@ impl RiskOutputArgs {
 
 #[derive(Debug, Args)]
 pub struct TermsArgs {
-    /// Scenario file (TOML); its [risk] section configures the comparison. Without one, the
-    /// built-in default scenario.
+    /// Scenario file (TOML) or a shipped scenario's name; its [risk] section configures the
+    /// comparison. Without one, the built-in default scenario.
     pub scenario: Option<PathBuf>,
     /// Trials [default: the scenario's [risk] trials, 200].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
@@ -174,7 +229,8 @@ pub struct TermsArgs {
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// Scenario file (TOML). Without one, the built-in default scenario.
+    /// Scenario file (TOML) or a shipped scenario's name. Without one, the built-in default
+    /// scenario.
     pub scenario: Option<PathBuf>,
     /// Trials of each of the 15 runs [default: the scenario's, at most 500].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
@@ -198,14 +254,14 @@ pub struct ReplayArgs {
     /// Unit counts to price, comma-separated (e.g. 0,2,4).
     #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
     pub units: Vec<u32>,
-    /// Print the results as JSON (SPEC §7 keys) instead of a table.
+    /// Print the results as JSON (docs/model.md §7 keys) instead of a table.
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a shipped scenario's name.
     pub scenario: PathBuf,
 }
 
@@ -453,4 +509,32 @@ fn parse_precision(text: &str) -> Result<f64, String> {
 
 fn parse_memory_size(text: &str) -> Result<u64, String> {
     crate::guard::memory::parse_size(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tip the error of `line` ends up with (clap's own, or ours).
+    fn tip(line: &str) -> Option<String> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let error = Cli::try_parse_from(&args).expect_err("a bad command line");
+        match with_suggestion(error, args).get(ContextKind::SuggestedSubcommand) {
+            Some(ContextValue::Strings(names)) => names.first().cloned(),
+            Some(ContextValue::String(name)) => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn swapped_letters_find_the_subcommand() {
+        assert_eq!(tip("ptsim rnu").as_deref(), Some("run"));
+        assert_eq!(tip("ptsim vaildate").as_deref(), Some("validate"));
+        // Under `rates`, its own subcommands.
+        assert_eq!(
+            tip("ptsim rates impotr-litellm").as_deref(),
+            Some("import-litellm")
+        );
+        assert_eq!(tip("ptsim frobnicate"), None);
+    }
 }

@@ -1,5 +1,5 @@
 //! ptsim: Monte Carlo sizing of provisioned LLM throughput. How many units to buy, on which term,
-//! and what the commitment risks, against on-demand and batch pricing (see SPEC.md).
+//! and what the commitment risks, against on-demand and batch pricing (see docs/model.md).
 //!
 //! The engine (`traffic`, `cost`, `simulate`, `stats`, `analysis`) takes values and returns values;
 //! reading files, writing outputs and printing live in `scenario`, `report`, `output` and `commands`.
@@ -14,12 +14,14 @@ pub mod history;
 pub mod import;
 pub mod numerics;
 pub mod output;
+pub mod progress;
 pub mod ratecard;
 pub mod report;
 pub mod risk;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
+pub mod suggest;
 pub mod traffic;
 
 /// An error in what the user asked for (exit code 2), as opposed to a failure of the machine.

@@ -25,11 +25,65 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A temporary-file builder whose files get the permissions of any file the user creates
+/// (0666 less the umask, e.g. 0644), not tempfile's owner-only 0600, which would survive the
+/// rename and hide the results from colleagues.
+fn temporary(prefix: &str) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
+}
+
+/// Checks, before a long computation, that the results will have somewhere to go: a probe file
+/// is created and removed in `dir`, or — when `dir` does not exist yet — in the nearest folder
+/// above it that does (where `dir` will be created; nothing is created now, so a run that then
+/// fails leaves no empty folder). The error (exit code 2, bad input) names the folder, so that
+/// nothing is simulated for results that could not be kept.
+pub fn check_writable(dir: &Path) -> anyhow::Result<()> {
+    let refuse = |why: String| {
+        anyhow::Error::new(crate::UsageError(format!(
+            "cannot write to the output folder {}: {why}; choose another with --out",
+            dir.display()
+        )))
+    };
+    let mut existing = dir;
+    while !existing.exists() {
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+    }
+    if !existing.is_dir() {
+        return Err(refuse(format!(
+            "{} is a file, not a folder",
+            existing.display()
+        )));
+    }
+    temporary(".ptsim-write-check.")
+        .tempfile_in(existing)
+        .map(drop)
+        .map_err(|e| {
+            if existing == dir {
+                refuse(e.kind().to_string())
+            } else {
+                refuse(format!(
+                    "it would be created in {}, which cannot be written ({})",
+                    existing.display(),
+                    e.kind()
+                ))
+            }
+        })
+}
+
 /// A complete temporary file next to its destination.
 fn stage(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
+    let prefix = format!(".{name}.");
+    let mut tmp = temporary(&prefix)
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
@@ -110,6 +164,44 @@ mod tests {
             std::fs::read(dir.path().join("c.json")).unwrap(),
             b"new c.json"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_get_the_permissions_of_a_plainly_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        write_all_atomic(dir.path(), &files("x")).unwrap();
+        // A file made by std gets 0666 less the umask: the same as a results file.
+        std::fs::write(dir.path().join("plain"), b"").unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        // (tempfile's own default, 0600, differs from it under any umask but 077.)
+        assert_eq!(mode("a.csv"), mode("plain"));
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_written_is_refused_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("taken");
+        std::fs::write(&file, b"").unwrap();
+        let error = check_writable(&file).unwrap_err();
+        assert!(error.is::<crate::UsageError>());
+        assert!(
+            format!("{error}").contains("is a file, not a folder"),
+            "{error}"
+        );
+        assert!(check_writable(&file.join("below")).is_err());
+        // A folder still to be made is checked where it will be made; nothing is left behind.
+        let fresh = dir.path().join("new").join("out");
+        check_writable(&fresh).unwrap();
+        assert!(!dir.path().join("new").exists());
+        assert_eq!(listing(dir.path()), ["taken"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The Monte Carlo run (SPEC §6): every trial's traffic generated from its own streams, priced
-//! for every k in the sweep (common random numbers), trials in parallel with an ordered collect
-//! so that results do not depend on the thread count.
+//! The Monte Carlo run (docs/model.md §6): every trial's traffic generated from its own streams,
+//! priced for every k in the sweep (common random numbers), trials in parallel with an ordered
+//! collect so that results do not depend on the thread count.
 
 use rayon::prelude::*;
 
@@ -89,17 +89,116 @@ fn summarise_load(pool: &Pool, hours: &PoolHours) -> LoadSummary {
     }
 }
 
+/// Each trial's peak hourly load of all traffic (realtime and deferrable) for the trials `range`
+/// of `pool`, in trial order, calling `progress` once per trial.
+fn trial_peaks(
+    scenario: &Scenario,
+    pool: &Pool,
+    range: std::ops::Range<u64>,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<f64> {
+    range
+        .into_par_iter()
+        .map(|t| {
+            let peak = summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all;
+            progress();
+            peak
+        })
+        .collect()
+}
+
 /// The sweep end for `pool`: its `max_units`, or — when unset — where the sweep covers the peak
 /// hour of 95% of trials (`default_max_units`, rounded up to a count the product is sold in),
-/// found by a pass over the same traces the run will draw.
-pub fn sweep_end(scenario: &Scenario, pool: &Pool, trials: u32) -> u32 {
+/// found by a pass over the same traces the run will draw, calling `progress` once per trial.
+pub fn sweep_end(
+    scenario: &Scenario,
+    pool: &Pool,
+    trials: u32,
+    progress: &(dyn Fn() + Sync),
+) -> u32 {
+    sweep_end_after(scenario, pool, trials, &[], progress)
+}
+
+/// `sweep_end`, reusing `known`: the peaks of the first trials, already drawn by a pilot.
+pub fn sweep_end_after(
+    scenario: &Scenario,
+    pool: &Pool,
+    trials: u32,
+    known: &[f64],
+    progress: &(dyn Fn() + Sync),
+) -> u32 {
     pool.max_units.unwrap_or_else(|| {
-        let peaks: Vec<f64> = (0..u64::from(trials))
-            .into_par_iter()
-            .map(|t| summarise_load(pool, &pool_hours(scenario, pool, t)).peak_all)
-            .collect();
+        let mut peaks = known[..known.len().min(trials as usize)].to_vec();
+        let drawn = peaks.len() as u64;
+        peaks.extend(trial_peaks(
+            scenario,
+            pool,
+            drawn..u64::from(trials),
+            progress,
+        ));
         pool.steps.round_up(default_max_units(&peaks))
     })
+}
+
+/// Workload-hours of traffic a pilot draws at most (a few hundred milliseconds of one core on a
+/// month of a few workloads; fewer trials for longer horizons and more workloads).
+const PILOT_WORKLOAD_HOURS: u64 = 2_000_000;
+/// Trials a pilot draws at least and at most.
+const PILOT_TRIALS: (u64, u64) = (30, 1_000);
+
+/// The sweep ends estimated before a run, in well under a second, for the memory guard: per pool,
+/// `max_units`, or the P95-of-peaks rule on the run's own first trials (few enough to draw
+/// quickly). The peaks are kept, so that planning the run reuses them rather than drawing them
+/// again; with no more trials than the pilot, its sweep end is the run's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pilot {
+    /// Per pool (scenario order): the estimated sweep end.
+    pub sweep_ends: Vec<u32>,
+    /// Per pool: the peaks of the first trials (empty for pools with `max_units`).
+    pub peaks: Vec<Vec<f64>>,
+}
+
+impl Pilot {
+    /// Draws the pilot of every pool of `scenario` (in the current rayon pool).
+    pub fn draw(scenario: &Scenario) -> Self {
+        let peaks: Vec<Vec<f64>> = scenario
+            .pools
+            .iter()
+            .map(|pool| match pool.max_units {
+                Some(_) => Vec::new(),
+                None => {
+                    let n = pilot_trials(scenario, pool);
+                    trial_peaks(scenario, pool, 0..u64::from(n), &|| {})
+                }
+            })
+            .collect();
+        let sweep_ends = scenario
+            .pools
+            .iter()
+            .zip(&peaks)
+            .map(|(pool, known)| sweep_end_after(scenario, pool, known.len() as u32, known, &|| {}))
+            .collect();
+        Pilot { sweep_ends, peaks }
+    }
+
+    /// The most trials any pool's pilot drew, when that is fewer than the run's (the estimate is
+    /// then an estimate); None when every sweep end is exact.
+    pub fn estimated_from(&self, scenario: &Scenario) -> Option<u32> {
+        let most = self.peaks.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        (most > 0 && most < scenario.trials).then_some(most)
+    }
+
+    /// Trials already drawn, summed over the pools (the planning pass skips them).
+    pub fn trials_drawn(&self) -> u64 {
+        self.peaks.iter().map(|p| p.len() as u64).sum()
+    }
+}
+
+/// Trials of `pool` a pilot draws: at most the scenario's.
+fn pilot_trials(scenario: &Scenario, pool: &Pool) -> u32 {
+    let per_trial = (scenario.horizon_hours as u64 * pool.workloads.len() as u64).max(1);
+    let trials = (PILOT_WORKLOAD_HOURS / per_trial).clamp(PILOT_TRIALS.0, PILOT_TRIALS.1);
+    trials.min(u64::from(scenario.trials)) as u32
 }
 
 /// Runs trials `trials` (a range of trial indices, so that batches can be appended
@@ -142,4 +241,43 @@ pub fn default_max_units(peaks: &[f64]) -> u32 {
     sort_floats(&mut sorted);
     let peak = percentile_sorted(&sorted, DEFAULT_SWEEP_PEAK_COVERAGE);
     (peak.ceil() as u32).clamp(1, crate::scenario::MAX_AUTO_UNITS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ratecard::RateCard;
+
+    fn short_default(trials: u32) -> Scenario {
+        let mut scenario = Scenario::builtin_default(&RateCard::shipped()).unwrap();
+        scenario.horizon_hours = 72;
+        scenario.trials = trials;
+        scenario
+    }
+
+    #[test]
+    fn a_pilot_of_every_trial_is_the_plan_and_reusing_it_changes_nothing() {
+        // 30 trials: the pilot draws all of them, so its sweep ends are the run's.
+        let scenario = short_default(30);
+        let pilot = Pilot::draw(&scenario);
+        let plan: Vec<u32> = (scenario.pools.iter())
+            .map(|p| sweep_end(&scenario, p, 30, &|| {}))
+            .collect();
+        assert_eq!(pilot.sweep_ends, plan);
+        assert_eq!(pilot.estimated_from(&scenario), None);
+        // More trials than the pilot: its peaks are the first trials' and planning with them
+        // gives the plan drawn from scratch, drawing only the rest.
+        let larger = Scenario {
+            trials: 3000,
+            ..scenario.clone()
+        };
+        let pilot = Pilot::draw(&larger);
+        assert_eq!(pilot.estimated_from(&larger), Some(1000));
+        let drawn = std::sync::atomic::AtomicU64::new(0);
+        let reused = crate::analysis::plan_after(&larger, &pilot, &|| {
+            drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        assert_eq!(reused, crate::analysis::plan(&larger, &|| {}));
+        assert_eq!(drawn.into_inner(), 2 * 2000);
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent, straightforward numpy implementation of scenarios/bench_year.toml (issue 6).
 
-Written from SPEC.md (§2, §4, §5, §7) and the README's "Model" section, not from ptsim's code; it
+Written from docs/model.md (§2, §4, §5, §7) and the README's "Model" section, not from ptsim's code; it
 uses numpy's own random generator, so it agrees with `ptsim run` statistically, not bitwise.
 
 The scenario, hard-coded below:
@@ -78,12 +78,12 @@ COLUMNS = ["pool", "units", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p9
 
 
 def load(i, o):
-    """Unit-hours of i input and o output tokens, separate mode (SPEC §2)."""
+    """Unit-hours of i input and o output tokens, separate mode (docs/model.md §2)."""
     return np.maximum(i / C_IN, o / C_OUT)
 
 
 def generate(rng, n, hours):
-    """Input and output tokens per hour, arrays (n, hours) (SPEC §5 / §7 parametric formula)."""
+    """Input and output tokens per hour, arrays (n, hours) (docs/model.md §5 / §7 parametric formula)."""
     level = np.exp(LEVEL_SIGMA * rng.standard_normal(n) - 0.5 * LEVEL_SIGMA**2)
     g = np.maximum(GROWTH_MEAN + GROWTH_SD * rng.standard_normal(n), MIN_GROWTH)
     h = np.arange(hours)

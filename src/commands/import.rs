@@ -4,6 +4,7 @@
 use crate::cli::{ImportArgs, ImportCommand};
 use crate::import::{self, Format};
 use crate::output::write_all_atomic;
+use crate::progress::Progress;
 use crate::ratecard::RateCard;
 
 pub fn run(command: &ImportCommand) -> anyhow::Result<()> {
@@ -16,7 +17,19 @@ pub fn run(command: &ImportCommand) -> anyhow::Result<()> {
 
 fn import_files(format: Format, args: &ImportArgs) -> anyhow::Result<()> {
     let card = RateCard::shipped();
-    let import = import::read_files(format, &args.files, &card, args.marketplace_unit)?;
+    crate::output::check_writable(&args.out)?;
+    let progress = Progress::bytes(0).hide_if(args.quiet);
+    let current = std::cell::RefCell::new(std::path::PathBuf::new());
+    let on_read = |path: &std::path::Path, read: u64, size: u64| {
+        if *current.borrow() != path {
+            *current.borrow_mut() = path.to_path_buf();
+            progress.restart(size, 1, format!("reading {}", path.display()));
+        }
+        progress.set_position(read);
+    };
+    let import = import::read_files(format, &args.files, &card, args.marketplace_unit, &on_read);
+    progress.finish();
+    let import = import?;
     let files = import::outputs(&import, format, &args.files);
     write_all_atomic(&args.out, &files)?;
     if args.quiet {

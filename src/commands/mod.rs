@@ -18,21 +18,22 @@ use std::path::Path;
 use crate::ratecard::RateCard;
 use crate::scenario::Scenario;
 
-/// Reads a scenario file against the shipped rate card.
-pub fn load_scenario(path: &Path) -> anyhow::Result<Scenario> {
-    Ok(Scenario::read(path, &RateCard::shipped())?)
+/// The scenario a command names, against the shipped rate card: a file, or the name of a shipped
+/// scenario (`default`, `rag-sonnet` …); with no argument, the built-in default.
+pub fn load_scenario(path: Option<&Path>) -> anyhow::Result<Scenario> {
+    let card = RateCard::shipped();
+    Ok(match path {
+        Some(path) => Scenario::read_named(path, &card)?,
+        None => Scenario::builtin_default(&card)?,
+    })
 }
 
-/// The scenario of a risk command: the file, or the built-in default, with `--seed` applied.
+/// The scenario of a risk command: as `load_scenario`, with `--seed` applied.
 pub fn risk_scenario(
     path: Option<&Path>,
     output: &crate::cli::RiskOutputArgs,
 ) -> anyhow::Result<Scenario> {
-    let card = RateCard::shipped();
-    let mut scenario = match path {
-        Some(path) => Scenario::read(path, &card)?,
-        None => Scenario::builtin_default(&card)?,
-    };
+    let mut scenario = load_scenario(path)?;
     if let Some(seed) = output.seed {
         scenario.seed = seed;
     }
@@ -49,6 +50,48 @@ pub fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
         .num_threads(threads.map_or(0, |t| t as usize))
         .build()
         .context("cannot start worker threads")
+}
+
+/// The memory guard before anything is simulated (sweep ends from `max_units` or a pilot of the
+/// first trials, drawn in the current rayon pool): exit code 2 with the estimate and how to lower
+/// it. The pilot is returned for the run to reuse.
+pub fn check_memory_before_run(
+    scenario: &Scenario,
+    threads: usize,
+    limit: (u64, crate::guard::memory::LimitSource),
+) -> anyhow::Result<crate::simulate::Pilot> {
+    use crate::guard::memory;
+    let pilot = crate::simulate::Pilot::draw(scenario);
+    memory::check(
+        &memory::estimate_before_run(scenario, &pilot, threads),
+        limit,
+    )
+    .map_err(|message| crate::UsageError(format!("{}: {message}", scenario.source)))?;
+    Ok(pilot)
+}
+
+/// The warning when every workload replays a trace: `trials` trials would all be the same.
+pub fn identical_trials_warning(scenario: &Scenario, trials: u32) -> Option<String> {
+    (scenario.replays_traces_only() && trials > 1).then(|| {
+        format!(
+            "every workload replays a trace, so all {trials} trials would be the same: `ptsim \
+             run` runs 1 trial (`ptsim replay` prices the traces at chosen unit counts)"
+        )
+    })
+}
+
+/// The trial count worth running: 1 when every workload replays a trace (said, unless
+/// `quiet`), else `trials`.
+pub fn trials_worth_running(scenario: &Scenario, trials: u32, quiet: bool) -> u32 {
+    match identical_trials_warning(scenario, trials) {
+        None => trials,
+        Some(warning) => {
+            if !quiet {
+                print_warning(&warning);
+            }
+            1
+        }
+    }
 }
 
 /// Refuses `--units` counts some pool's product is not sold in (Azure global PTUs: 15, 20, 25 …),

@@ -8,7 +8,7 @@ use crate::simulate::pool_hours;
 use crate::traffic::TrafficSource;
 
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
-    let scenario = super::load_scenario(&args.scenario)?;
+    let scenario = super::load_scenario(Some(&args.scenario))?;
     for pool in &scenario.pools {
         if let Some(w) = pool
             .workloads

@@ -1,23 +1,24 @@
-//! `ptsim run [SCENARIO]`: simulate, write curve.csv, sizing.csv and manifest.json atomically,
-//! and print the summary table.
+//! `ptsim run [SCENARIO]`: simulate, write curve.csv, sizing.csv, report.md, manifest.json and
+//! the charts atomically, and print the summary table.
 //!
 //! The run is computed on a worker thread while this one watches for Ctrl-C: an interrupt before
 //! the files are written returns at once and writes nothing; the files are written as one set
-//! (see `output`), after a memory estimate and a check that no number is NaN or ∞.
+//! (see `output`), after a check that no number is NaN or ∞. Before any trial is simulated the
+//! memory the run needs is estimated and the output folder checked; a write that still fails
+//! prints the summary before the error.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::UsageError;
-use crate::analysis::{RunReport, analyse, plan};
+use crate::analysis::{RunReport, analyse, plan_after};
 use crate::cli::RunArgs;
 use crate::guard::{self, Interrupted, find_non_finite, memory};
 use crate::output::write_all_atomic;
-use crate::ratecard::RateCard;
+use crate::progress::Progress;
 use crate::report::chart::{ChartOptions, render_charts};
 use crate::report::{
     csv::to_csv, manifest::manifest_json, markdown::report_md, summary_json::summary_json,
@@ -25,19 +26,14 @@ use crate::report::{
 };
 use crate::risk::convergence::{PrecisionOutcome, analyse_to_precision};
 use crate::scenario::Scenario;
+use crate::simulate::Pilot;
 
-/// Trial-pools below which no progress bar is shown.
-const PROGRESS_THRESHOLD: u64 = 2_000;
 /// How often the waiting thread looks for Ctrl-C.
 const INTERRUPT_POLL: Duration = Duration::from_millis(50);
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     guard::install_interrupt_handler();
-    let card = RateCard::shipped();
-    let mut scenario = match &args.scenario {
-        Some(path) => Scenario::read(path, &card)?,
-        None => Scenario::builtin_default(&card)?,
-    };
+    let mut scenario = super::load_scenario(args.scenario.as_deref())?;
     if let Some(trials) = args.trials {
         scenario.trials = trials;
     }
@@ -47,40 +43,22 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if !args.quiet {
         super::print_warnings(&scenario);
     }
+    scenario.trials = super::trials_worth_running(&scenario, scenario.trials, args.quiet);
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
 
-    let threads = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |t| t as usize))
-        .build()
-        .context("cannot start worker threads")?;
+    let threads = super::thread_pool(args.threads)?;
     let thread_count = threads.current_num_threads();
     let limit = memory::limit(args.max_memory);
-    // A first check before the sweep is planned (planning an automatic sweep takes a pass over
-    // every trial): pools without `max_units` count as the smallest sweep, k = 0..=1.
-    let smallest: Vec<u32> = scenario
-        .pools
-        .iter()
-        .map(|p| p.max_units.unwrap_or(1))
-        .collect();
-    check_memory(&scenario, &smallest, thread_count, limit)?;
+    // Before any trial is simulated: the memory the run needs (sweep ends from a pilot), and a
+    // folder the results can be written to.
+    let pilot =
+        threads.install(|| super::check_memory_before_run(&scenario, thread_count, limit))?;
+    crate::output::check_writable(&out_dir)?;
 
-    let total = u64::from(scenario.trials) * scenario.pools.len() as u64;
-    // With --precision the number of trials is not known in advance: no bar.
-    let bar = if args.quiet || total < PROGRESS_THRESHOLD || args.precision.is_some() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} trials ({eta} left)")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(format!("simulating {}", scenario.name));
-        bar
-    };
+    let progress = Progress::new(u64::from(scenario.trials), "trials").hide_if(args.quiet);
     let charts = ChartOptions {
         format: args.charts,
         width: args.width,
@@ -89,30 +67,27 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 
     let json = args.json.then(|| out_dir.display().to_string());
     let (sender, receiver) = mpsc::channel();
-    let worker_bar = bar.clone();
+    let worker_progress = progress.clone();
     let precision = args.precision;
     std::thread::Builder::new()
         .name("ptsim-run".to_string())
         .spawn(move || {
             let result = threads.install(|| {
-                let max_units = plan(&scenario);
+                let max_units = plan_with_progress(&scenario, &pilot, &worker_progress);
                 check_memory(&scenario, &max_units, thread_count, limit)?;
-                let progress = || worker_bar.inc(1);
-                let (report, reached) = match precision {
-                    None => (analyse(&scenario, &max_units, &progress), None),
-                    Some(target) => {
-                        let fits = |trials: u32| {
-                            let larger = Scenario {
-                                trials,
-                                ..scenario.clone()
-                            };
-                            check_memory(&larger, &max_units, thread_count, limit).is_ok()
+                let (report, reached) = simulate(
+                    &scenario,
+                    &max_units,
+                    precision,
+                    &worker_progress,
+                    &|trials| {
+                        let larger = Scenario {
+                            trials,
+                            ..scenario.clone()
                         };
-                        let (report, outcome) =
-                            analyse_to_precision(&scenario, &max_units, target, &fits, &progress);
-                        (report, Some(outcome))
-                    }
-                };
+                        check_memory(&larger, &max_units, thread_count, limit).is_ok()
+                    },
+                );
                 check_finite(&report)?;
                 let files = output_files(&report, &charts)?;
                 let text = match &json {
@@ -136,7 +111,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         match receiver.recv_timeout(INTERRUPT_POLL) {
             Ok(result) => break result,
             Err(RecvTimeoutError::Timeout) if guard::interrupted() => {
-                bar.finish_and_clear();
+                progress.finish();
                 return Err(Interrupted::BeforeWriting(out_dir.display().to_string()).into());
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -145,24 +120,106 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             }
         }
     };
-    bar.finish_and_clear();
-    let (files, table) = done?;
+    progress.finish();
+    let (files, summary) = done?;
     if guard::interrupted() {
         return Err(Interrupted::BeforeWriting(out_dir.display().to_string()).into());
     }
     // From here on Ctrl-C only sets the flag: the set is written whole, then the run stops.
-    write_all_atomic(&out_dir, &files)?;
+    if let Err(error) = write_all_atomic(&out_dir, &files) {
+        // The answer is not lost with the files: print it, then say the files were not written.
+        if !args.quiet {
+            super::print_stdout(&summary)?;
+        }
+        return Err(error
+            .context("the run finished and its summary is above, but its files were not written"));
+    }
     if guard::interrupted() {
         return Err(Interrupted::AfterWriting(out_dir.display().to_string()).into());
     }
     if args.json {
-        super::print_stdout(&table)?;
+        super::print_stdout(&summary)?;
     } else if !args.quiet {
-        let mut text = table;
-        text.push_str(&format!("\nwrote {}\n", out_dir.display()));
-        super::print_stdout(&text)?;
+        super::print_stdout(&format!("{summary}\n{}", wrote_lines(&out_dir, &files)))?;
     }
     Ok(())
+}
+
+/// The sweep end of every pool, with the planning pass (pools without `max_units`; the trials
+/// the pilot drew are reused) shown as the first phase of the progress display.
+fn plan_with_progress(scenario: &Scenario, pilot: &Pilot, progress: &Progress) -> Vec<u32> {
+    let planned = scenario
+        .pools
+        .iter()
+        .filter(|p| p.max_units.is_none())
+        .count() as u64;
+    if planned > 0 {
+        progress.restart(
+            u64::from(scenario.trials),
+            planned,
+            format!("{}: finding the sweep end", scenario.name),
+        );
+        progress.skip(pilot.trials_drawn());
+    }
+    plan_after(scenario, pilot, &|| progress.inc(1))
+}
+
+/// The run itself, one trial of one pool per progress step: `trials` trials, or — with
+/// `precision` — batches until it is met (or `fits` says a larger run would not fit).
+fn simulate(
+    scenario: &Scenario,
+    max_units: &[u32],
+    precision: Option<f64>,
+    progress: &Progress,
+    fits: &dyn Fn(u32) -> bool,
+) -> (RunReport, Option<PrecisionOutcome>) {
+    let pools = scenario.pools.len() as u64;
+    let step = || progress.inc(1);
+    let label = format!("{}: simulating", scenario.name);
+    match precision {
+        None => {
+            progress.restart(u64::from(scenario.trials), pools, label);
+            (analyse(scenario, max_units, &step), None)
+        }
+        Some(target) => {
+            let batch = std::cell::Cell::new(0u32);
+            let planned = |trials: u32| {
+                batch.set(batch.get() + 1);
+                let label = format!(
+                    "{label} to ±{} (batch {})",
+                    crate::report::format::percent_fine(target),
+                    batch.get()
+                );
+                if batch.get() == 1 {
+                    progress.restart(u64::from(trials), pools, label);
+                } else {
+                    progress.set_total(u64::from(trials));
+                    progress.set_label(label);
+                }
+            };
+            let (report, outcome) =
+                analyse_to_precision(scenario, max_units, target, fits, &planned, &step);
+            (report, Some(outcome))
+        }
+    }
+}
+
+/// The last lines of the summary: what was written where, the write-up last.
+fn wrote_lines(out_dir: &std::path::Path, files: &[(String, Vec<u8>)]) -> String {
+    let charts = files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".png") || n.ends_with(".svg"))
+        .count();
+    let charts = match charts {
+        0 => String::new(),
+        1 => " and 1 chart".to_string(),
+        n => format!(" and {n} charts"),
+    };
+    format!(
+        "wrote curve.csv, sizing.csv, manifest.json{charts} to {}\nreport: {}\n",
+        out_dir.display(),
+        out_dir.join("report.md").display()
+    )
 }
 
 /// What `--precision` reached, for the summary.

@@ -8,10 +8,12 @@ use crate::UsageError;
 use crate::cli::SensitivityArgs;
 use crate::guard::find_non_finite;
 use crate::output::write_all_atomic;
+use crate::progress::Progress;
 use crate::report::chart::risk::tornado_charts;
 use crate::report::csv::to_csv;
+use crate::report::format::grouped;
 use crate::report::risk::sensitivity_summary;
-use crate::risk::sensitivity::{INPUTS, analyse_sensitivity};
+use crate::risk::sensitivity::{RUNS, analyse_sensitivity, steps_per_trial};
 
 /// Most trials per run when neither `--trials` nor a smaller scenario count says otherwise: the
 /// tornado is 15 runs.
@@ -24,24 +26,22 @@ pub fn run(args: &SensitivityArgs) -> anyhow::Result<()> {
         .trials
         .unwrap_or(scenario.trials.min(DEFAULT_MAX_TRIALS));
     let out_dir = out.out_dir(&scenario.name);
+    crate::output::check_writable(&out_dir)?;
     let charts = out.charts();
-    let runs = 1 + 2 * INPUTS.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let show = !out.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let progress = || {
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if show {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                format!("\rrun {n} of {runs}").as_bytes(),
-            );
-        }
-    };
+    let progress = Progress::with_steps(
+        (RUNS as u64) * u64::from(scenario.trials),
+        steps_per_trial(&scenario),
+        "trials",
+    )
+    .hide_if(out.quiet)
+    .with_label(format!(
+        "{}: {RUNS} runs of {} trials",
+        scenario.name,
+        grouped(u64::from(scenario.trials))
+    ));
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
-        let rows = analyse_sensitivity(&scenario, &progress);
-        if show {
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), b"\n");
-        }
+        let rows = analyse_sensitivity(&scenario, &|| progress.inc(1));
+        progress.finish();
         for row in &rows {
             if let Some((column, value)) = find_non_finite(row) {
                 bail!(UsageError(format!(

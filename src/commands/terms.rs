@@ -8,10 +8,11 @@ use crate::UsageError;
 use crate::cli::TermsArgs;
 use crate::guard::find_non_finite;
 use crate::output::write_all_atomic;
+use crate::progress::Progress;
 use crate::report::chart::risk::terms_charts;
 use crate::report::csv::to_csv;
 use crate::report::risk::terms_summary;
-use crate::risk::analyse_terms;
+use crate::risk::{plan_terms, price_terms};
 
 pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
     let out = &args.output;
@@ -19,9 +20,29 @@ pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
     super::check_unit_counts(&scenario, &args.units)?;
     let trials = args.trials.unwrap_or(scenario.risk.trials);
     let out_dir = out.out_dir(&scenario.name);
+    crate::output::check_writable(&out_dir)?;
     let charts = out.charts();
+    let progress = Progress::new(u64::from(trials), "trials").hide_if(out.quiet);
+    let step = || progress.inc(1);
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
-        let report = analyse_terms(&scenario, trials, &args.units);
+        let planned = scenario
+            .pools
+            .iter()
+            .filter(|p| p.max_units.is_none())
+            .count() as u64;
+        progress.restart(
+            u64::from(trials),
+            planned,
+            format!("{}: finding the sweep end", scenario.name),
+        );
+        let plans = plan_terms(&scenario, trials, &args.units, &step);
+        progress.restart(
+            u64::from(trials),
+            scenario.pools.len() as u64,
+            format!("{}: pricing every term and policy", scenario.name),
+        );
+        let report = price_terms(&scenario, trials, plans, &step);
+        progress.finish();
         let rows: Vec<_> = report
             .pools
             .iter()

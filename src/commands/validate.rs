@@ -5,16 +5,15 @@ use crate::guard::memory;
 use crate::report::format::usd;
 
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
-    let scenario = super::load_scenario(&args.scenario)?;
+    let scenario = super::load_scenario(Some(&args.scenario))?;
     super::print_warnings(&scenario);
-    // The run's memory guard, as far as it can be known before the sweep is planned.
+    if let Some(warning) = super::identical_trials_warning(&scenario, scenario.trials) {
+        super::print_warning(&warning);
+    }
+    // The run's memory guard, with the sweep ends it estimates before simulating.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let smallest: Vec<u32> = scenario
-        .pools
-        .iter()
-        .map(|p| p.max_units.unwrap_or(1))
-        .collect();
-    let estimate = memory::estimate(&scenario, &smallest, threads);
+    let pilot = crate::simulate::Pilot::draw(&scenario);
+    let estimate = memory::estimate_before_run(&scenario, &pilot, threads);
     if let Err(message) = memory::check(&estimate, memory::limit(None)) {
         super::print_warning(&format!(
             "`ptsim run` would refuse this scenario: {message}"

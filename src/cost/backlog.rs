@@ -1,4 +1,4 @@
-//! The earliest-deadline-first backlog of deferrable work that idle units absorb (SPEC §4,
+//! The earliest-deadline-first backlog of deferrable work that idle units absorb (docs/model.md §4,
 //! `fill_idle = true`; ordering and partial service in docs/decisions.md §7).
 
 use std::collections::VecDeque;

@@ -1,9 +1,9 @@
 //! What one unit of a capacity product serves in an hour, and the load of a token mix in
-//! unit-hours (SPEC §2).
+//! unit-hours (docs/model.md §2).
 
 use serde::{Deserialize, Serialize};
 
-/// How a unit's input and output budgets combine (SPEC §2).
+/// How a unit's input and output budgets combine (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapacityMode {

@@ -1,11 +1,10 @@
-//! The deferrable backlog as one budget (SPEC §4 `fill_idle`, issue 6's fast path). When every
-//! deferrable workload of a pool has the same window W, earliest deadline first is first in, first
-//! out; when every item is bound by the capacity the same way, an item's share served is the idle
-//! load over its load. The backlog is then a stretch `(X, A_t]` of the cumulative deferred load
-//! `A_t`, and one hour is three branch-free steps:
-//! `y = min(X + idle_t, A_t)` (served from the front), `absorbed += y − X`,
-//! `X = max(y, A_{t−W+1})` (what arrived in hour t − W + 1 is due by the end of hour t),
-//! which run for several unit counts side by side.
+//! The deferrable backlog as one budget (docs/model.md §4 `fill_idle`, issue 6's fast path). When
+//! every deferrable workload of a pool has the same window W, earliest deadline first is first in,
+//! first out; when every item is bound by the capacity the same way, an item's share served is the
+//! idle load over its load. The backlog is then a stretch `(X, A_t]` of the cumulative deferred
+//! load `A_t`, and one hour is three branch-free steps: `y = min(X + idle_t, A_t)` (served from the
+//! front), `absorbed += y − X`, `X = max(y, A_{t−W+1})` (what arrived in hour t − W + 1 is due by
+//! the end of hour t), which run for several unit counts side by side.
 
 use super::capacity::CapacityMode;
 use super::pool::{PoolHours, PoolModel};

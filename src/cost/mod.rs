@@ -1,4 +1,4 @@
-//! The cost model of SPEC §2–4: one trial's hourly traffic through one pool with k units,
+//! The cost model of docs/model.md §2–4: one trial's hourly traffic through one pool with k units,
 //! priced on-demand, batch and per unit. Pure functions of values; no I/O.
 
 mod backlog;

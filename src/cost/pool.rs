@@ -1,5 +1,5 @@
-//! One trial, one pool, k units (SPEC §4): realtime spill to on-demand, deferrable work absorbed
-//! by idle units or billed at batch prices, and the unit bill.
+//! One trial, one pool, k units (docs/model.md §4): realtime spill to on-demand, deferrable work
+//! absorbed by idle units or billed at batch prices, and the unit bill.
 
 use serde::Serialize;
 
@@ -34,8 +34,8 @@ pub struct WorkloadCost {
 }
 
 impl WorkloadCost {
-    /// On-demand USD of this workload's realtime `input` and `output` tokens (SPEC §4: the cache
-    /// share at the cache-read price, × π for priority).
+    /// On-demand USD of this workload's realtime `input` and `output` tokens (docs/model.md §4: the
+    /// cache share at the cache-read price, × π for priority).
     pub fn on_demand_usd(&self, prices: &PoolPrices, input: f64, output: f64) -> f64 {
         let input_price = (1.0 - self.cache_hit_share) * prices.input_usd_per_token
             + self.cache_hit_share * prices.cache_read_usd_per_token;
@@ -69,7 +69,8 @@ pub struct WorkloadTraffic<'a> {
     pub output: &'a [f64],
 }
 
-/// The outcome of one trial with `units` units (SPEC §4, §7 `replay` keys). USD after discount.
+/// The outcome of one trial with `units` units (docs/model.md §4, §7 `replay` keys). USD after
+/// discount.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct UnitOutcome {
     pub units: u32,
@@ -189,7 +190,7 @@ impl PoolHours {
         self.realtime_load.len()
     }
 
-    /// Prices this trial with `units` units (SPEC §4).
+    /// Prices this trial with `units` units (docs/model.md §4).
     pub fn evaluate(&self, model: &PoolModel, units: u32) -> UnitOutcome {
         self.replay(model, Fleet::Fixed(units))
     }
@@ -207,7 +208,7 @@ impl PoolHours {
         self.replay(model, Fleet::PerHour(units_per_hour))
     }
 
-    /// Replays every hour with the fleet's units: the reference implementation of SPEC §4.
+    /// Replays every hour with the fleet's units: the reference implementation of docs/model.md §4.
     fn replay(&self, model: &PoolModel, fleet: Fleet) -> UnitOutcome {
         let capacity = &model.capacity;
         let any_units = (0..self.hours()).any(|h| fleet.at(h) > 0);

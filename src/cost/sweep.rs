@@ -1,5 +1,5 @@
-//! Every unit level of one trial at once (SPEC §4, issue 6). The reference `PoolHours::evaluate`
-//! replays every hour for every k; most of that work has a closed form:
+//! Every unit level of one trial at once (docs/model.md §4, issue 6). The reference
+//! `PoolHours::evaluate` replays every hour for every k; most of that work has a closed form:
 //! - realtime spill without intra-hour burstiness or quota: `Σ_{R_h > k} V_h·(R_h − k)/R_h` for
 //!   every k from suffix sums over hours bucketed by ⌊R_h⌋ — no hour loop per k;
 //! - deferrable work when one window serves the whole pool and the capacity acts as one budget
@@ -95,8 +95,8 @@ impl PoolHours {
         (realtime, absorbed)
     }
 
-    /// Intra-hour burstiness (SPEC §2): the lognormal spill hour by hour for each k, and the
-    /// backlog absorbing what it leaves idle.
+    /// Intra-hour burstiness (docs/model.md §2): the lognormal spill hour by hour for each k, and
+    /// the backlog absorbing what it leaves idle.
     fn bursty_sweep(
         &self,
         model: &PoolModel,

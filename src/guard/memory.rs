@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::cost::UnitOutcome;
 use crate::report::format::grouped;
 use crate::scenario::Scenario;
-use crate::simulate::TrialOutcome;
+use crate::simulate::{Pilot, TrialOutcome};
 
 /// The limit when none is given: 8 GiB (or less, when the machine has less available).
 pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
@@ -27,6 +27,9 @@ pub struct MemoryEstimate {
     /// Hourly working buffers of all worker threads.
     pub buffers: u64,
     pub threads: u64,
+    /// Trials of the pilot that estimated the sweep end of pools without `max_units` (None when
+    /// every sweep end was known, or was planned over every trial).
+    pub pilot_trials: Option<u32>,
 }
 
 impl MemoryEstimate {
@@ -68,6 +71,17 @@ pub fn estimate(scenario: &Scenario, max_units: &[u32], threads: usize) -> Memor
         pools,
         buffers,
         threads,
+        pilot_trials: None,
+    }
+}
+
+/// The estimate before anything is simulated: sweep ends from `max_units` or `pilot` (see
+/// `simulate::Pilot`), so that a run too big for memory is refused at once instead of after a
+/// pass over every trial.
+pub fn estimate_before_run(scenario: &Scenario, pilot: &Pilot, threads: usize) -> MemoryEstimate {
+    MemoryEstimate {
+        pilot_trials: pilot.estimated_from(scenario),
+        ..estimate(scenario, &pilot.sweep_ends, threads)
     }
 }
 
@@ -127,6 +141,14 @@ pub fn check(estimate: &MemoryEstimate, limit: (u64, LimitSource)) -> Result<(),
             counts - 1,
             std::mem::size_of::<UnitOutcome>(),
             bytes(*size)
+        );
+    }
+    if let Some(n) = estimate.pilot_trials {
+        let _ = write!(
+            message,
+            "\n  (sweep ends without `max_units` estimated from the peak hours of the first {} \
+             trials)",
+            grouped(u64::from(n))
         );
     }
     let _ = write!(

@@ -1,6 +1,7 @@
 //! Bedrock usage from AWS billing exports (CUR 2.0 / legacy CUR, FOCUS 1.2) turned into hourly
-//! traces per model (SPEC §5) and the workload shares a scenario needs (SPEC §4: `batch_share`,
-//! `cache_hit_share`). `ptsim import cur|focus` runs it; reading is here, writing is in `write`.
+//! traces per model (docs/model.md §5) and the workload shares a scenario needs (docs/model.md §4:
+//! `batch_share`, `cache_hit_share`). `ptsim import cur|focus` runs it; reading is here, writing is
+//! in `write`.
 
 pub mod aggregate;
 pub mod cur;
@@ -66,12 +67,17 @@ impl Format {
     }
 }
 
+/// A progress callback of an import: the file being read, the bytes of its text read so far, and
+/// the size of its text (after decompression).
+pub type ReadProgress<'a> = &'a dyn Fn(&Path, u64, u64);
+
 /// Reads and parses export files (plain or gzip).
 pub fn read_files(
     format: Format,
     paths: &[PathBuf],
     card: &RateCard,
     marketplace_unit: MarketplaceUnit,
+    progress: ReadProgress,
 ) -> Result<Import, ImportError> {
     let mut files = Vec::new();
     for path in paths {
@@ -83,22 +89,32 @@ pub fn read_files(
         })?;
         files.push((path.clone(), bytes));
     }
-    parse(format, files, card, marketplace_unit)
+    parse(format, files, card, marketplace_unit, progress)
 }
 
 /// Parses export files given as (path, bytes); see [`read_files`]. Refuses an import without any
-/// Bedrock token usage.
+/// Bedrock token usage. `progress` hears of every file's start, about every MiB, and its end.
 pub fn parse(
     format: Format,
     files: Vec<(PathBuf, Vec<u8>)>,
     card: &RateCard,
     marketplace_unit: MarketplaceUnit,
+    progress: ReadProgress,
 ) -> Result<Import, ImportError> {
     let schema = format.schema();
     let mut items = Vec::new();
     for (path, bytes) in files {
         let text = read::decode(&path, bytes)?;
-        let rows = read::line_items(&path, &text, schema, aggregate::is_bedrock)?;
+        let size = text.len() as u64;
+        progress(&path, 0, size);
+        let rows = read::line_items(
+            &path,
+            &text,
+            schema,
+            aggregate::is_bedrock,
+            &|read, size| progress(&path, read, size),
+        )?;
+        progress(&path, size, size);
         items.push((path, rows));
     }
     let import = aggregate::aggregate(&items, card, marketplace_unit)
@@ -192,6 +208,7 @@ mod tests {
             vec![(PathBuf::from("t.csv"), bytes)],
             &RateCard::shipped(),
             MarketplaceUnit::Tokens,
+            &|_, _, _| {},
         )
         .unwrap()
     }

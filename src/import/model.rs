@@ -1,6 +1,6 @@
-//! The model of a billing row as a rate-card key (SPEC §7): from the usage type's model part
-//! (`Claude4.5Sonnet`, `NovaPro`, `Llama3-3-70B`), or for Marketplace rows from the product name
-//! (`Claude Sonnet 4.5 (Amazon Bedrock Edition)`) or a resource id holding a Bedrock model id.
+//! The model of a billing row as a rate-card key (docs/model.md §7): from the usage type's model
+//! part (`Claude4.5Sonnet`, `NovaPro`, `Llama3-3-70B`), or for Marketplace rows from the product
+//! name (`Claude Sonnet 4.5 (Amazon Bedrock Edition)`) or a resource id holding a Bedrock model id.
 
 use crate::history::model_id;
 use crate::ratecard::RateCard;

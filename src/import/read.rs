@@ -99,14 +99,18 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, ImportError> {
     Ok(bytes)
 }
 
+/// Bytes read between two calls of a progress callback.
+const PROGRESS_BYTES: u64 = 1 << 20;
+
 /// Reads every row of an export. `is_bedrock(service, product, usage_type)` says which rows are
 /// Bedrock's: other rows come back empty (to be counted), Bedrock usage rows with their numbers
-/// and times parsed.
+/// and times parsed. `progress(read, size)` is called with the bytes read so far about every MiB.
 pub fn line_items(
     path: &Path,
     bytes: &[u8],
     schema: &Schema,
     is_bedrock: impl Fn(&str, &str, &str) -> bool,
+    progress: &dyn Fn(u64, u64),
 ) -> Result<Vec<LineItem>, ImportError> {
     let file_error = |message: String| ImportError::File {
         path: path.to_path_buf(),
@@ -169,6 +173,8 @@ pub fn line_items(
         .collect();
     let resource = find(schema.resource).map(|(i, _)| i);
     let mut items = Vec::new();
+    let size = bytes.len() as u64;
+    let mut reported = 0;
     for record in reader.records() {
         let record = record.map_err(|e| {
             let row = e.position().map_or(0, |p| p.line());
@@ -181,6 +187,11 @@ pub fn line_items(
             row_error(row, message)
         })?;
         let row = record.position().map_or(0, |p| p.line());
+        let read = record.position().map_or(0, |p| p.byte());
+        if read >= reported + PROGRESS_BYTES {
+            progress(read, size);
+            reported = read;
+        }
         let get = |col: usize| record.get(col).unwrap_or("").to_string();
         let product_name = product
             .iter()

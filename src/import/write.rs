@@ -1,5 +1,5 @@
-//! What `ptsim import` writes, as bytes: one hourly trace CSV per model (SPEC §5), `import.json`
-//! and a `workloads.toml` snippet; and the summary table it prints.
+//! What `ptsim import` writes, as bytes: one hourly trace CSV per model (docs/model.md §5),
+//! `import.json` and a `workloads.toml` snippet; and the summary table it prints.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -8,7 +8,8 @@ use super::aggregate::{Import, ModelUsage, Unclassified};
 use super::usage_type::{Routing, Tier};
 use crate::traffic::time::format_epoch_hour;
 
-/// Header of the trace files: SPEC §5's three columns, then the detail the trace reader ignores.
+/// Header of the trace files: docs/model.md §5's three columns, then the detail the trace reader
+/// ignores.
 pub const TRACE_HEADER: &str = "timestamp,input_tokens,output_tokens,cache_read_tokens,\
                                 cache_write_tokens,batch_input_tokens,batch_output_tokens";
 

@@ -1,14 +1,15 @@
-//! What every price-feed import shares (SPEC §3, issue 7): one model's quoted prices → a
-//! `ModelRates` with the SPEC defaults filled in and said so in its `source`, and capacity products
-//! carried over from the shipped card. `litellm` and `aws_price_list` read their feeds into a
-//! `FeedModel` and leave the rest here, so both cards default and label numbers the same way.
+//! What every price-feed import shares (docs/model.md §3, issue 7): one model's quoted prices → a
+//! `ModelRates` with the defaults of docs/model.md §3 filled in and said so in its `source`, and
+//! capacity products carried over from the shipped card. `litellm` and `aws_price_list` read their
+//! feeds into a `FeedModel` and leave the rest here, so both cards default and label numbers the
+//! same way.
 
 use std::collections::BTreeMap;
 
 use super::{CapacityProduct, ModelRates, RateCard, TpmPrice, TpmPrices};
 use crate::cost::CapacityMode;
 
-/// The priority multiplier when a feed gives none (SPEC §3 default).
+/// The priority multiplier when a feed gives none (docs/model.md §3 default).
 pub const DEFAULT_PRIORITY_MULTIPLIER: f64 = 1.75;
 
 /// What an import made and what it left out.
@@ -103,8 +104,8 @@ pub struct FeedUnitPrices {
 }
 
 impl FeedModel {
-    /// The rate-card entry: feed prices where given, else the SPEC §3 defaults (batch 50% of
-    /// on-demand, cache reads at the input price, priority ×1.75), each default named in the
+    /// The rate-card entry: feed prices where given, else the docs/model.md §3 defaults (batch 50%
+    /// of on-demand, cache reads at the input price, priority ×1.75), each default named in the
     /// `source`; capacity products from the shipped card for keys it has.
     pub fn into_rates(self, shipped: &RateCard) -> ModelRates {
         let mut notes = vec![
@@ -119,7 +120,7 @@ impl FeedModel {
                 }
                 None => {
                     notes.push(format!(
-                        "batch {side}: not in the feed, 50% of on-demand (SPEC §3 default)"
+                        "batch {side}: not in the feed, 50% of on-demand (docs/model.md §3 default)"
                     ));
                     0.5 * on_demand
                 }
@@ -143,7 +144,7 @@ impl FeedModel {
             }
             None => {
                 notes.push(format!(
-                    "priority multiplier {DEFAULT_PRIORITY_MULTIPLIER}: SPEC §3 default"
+                    "priority multiplier {DEFAULT_PRIORITY_MULTIPLIER}: docs/model.md §3 default"
                 ));
                 DEFAULT_PRIORITY_MULTIPLIER
             }
@@ -373,10 +374,10 @@ mod tests {
         assert!(rates.model_unit.is_none() && rates.reserved_tier.is_none());
         for said in [
             "test feed 'w': input from field a",
-            "batch input: not in the feed, 50% of on-demand (SPEC §3 default)",
+            "batch input: not in the feed, 50% of on-demand (docs/model.md §3 default)",
             "batch output from field c",
             "cache read: not in the feed, at the input price",
-            "priority multiplier 1.75: SPEC §3 default",
+            "priority multiplier 1.75: docs/model.md §3 default",
         ] {
             assert!(rates.source.contains(said), "{said}: {}", rates.source);
         }

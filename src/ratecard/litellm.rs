@@ -1,9 +1,9 @@
-//! LiteLLM's `model_prices_and_context_window.json` → a rate card (SPEC §3, issue 7). Only the
-//! Bedrock chat entries in their base, in-region form (`anthropic.claude-…-v1:0`) are taken;
+//! LiteLLM's `model_prices_and_context_window.json` → a rate card (docs/model.md §3, issue 7). Only
+//! the Bedrock chat entries in their base, in-region form (`anthropic.claude-…-v1:0`) are taken;
 //! cross-region (`us.`, `eu.`, `global.` …) and `bedrock/<region>/…` variants, other providers and
 //! other modes are skipped and counted. Prices per token become prices per million tokens; every
-//! model's `source` names the entry and says which numbers were defaulted. Capacity products,
-//! which LiteLLM does not list, are carried over from the shipped card for models it has.
+//! model's `source` names the entry and says which numbers were defaulted. Capacity products, which
+//! LiteLLM does not list, are carried over from the shipped card for models it has.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
-//! The rate card (SPEC §3): on-demand, batch and cache-read token prices and capacity products
-//! per model, each number with its source. The shipped card is `rates.toml`, embedded; `litellm`
-//! and `aws_price_list` build cards from price feeds, through `feed`.
+//! The rate card (docs/model.md §3): on-demand, batch and cache-read token prices and capacity
+//! products per model, each number with its source. The shipped card is `rates.toml`, embedded;
+//! `litellm` and `aws_price_list` build cards from price feeds, through `feed`.
 
 pub mod aws_price_list;
 pub mod feed;
@@ -136,7 +136,7 @@ impl TpmPrices {
     }
 }
 
-/// Hours in a month (SPEC §3: monthly prices become hourly by / 730).
+/// Hours in a month (docs/model.md §3: monthly prices become hourly by / 730).
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 impl CapacityProduct {
@@ -255,6 +255,40 @@ impl Term {
     }
 }
 
+/// The public articles the shipped card's `source` notes cite, by tag: (tag, what it is).
+pub const CITED_SOURCES: [(&str, &str); 5] = [
+    (
+        "[Surprises]",
+        "\"Why AWS Bedrock Pricing Surprises Enterprise Buyers\" (Redress Compliance)",
+    ),
+    (
+        "[What it costs]",
+        "\"Amazon Bedrock pricing. What it really costs in 2026.\" (Redress Compliance)",
+    ),
+    (
+        "[Negotiate]",
+        "\"Bedrock AI Pricing Strategy: How to Negotiate Foundation Model Costs\" (Redress \
+         Compliance, May 2026)",
+    ),
+    (
+        "[Pricing guide]",
+        "Redress Compliance's AWS Bedrock pricing guide (GenAI Licensing Knowledge Hub, 2026)",
+    ),
+    (
+        "[Price table]",
+        "\"Bedrock 2026 model pricing table\" (Bedrock list prices as of Q1 2026, us-east-1)",
+    ),
+];
+
+/// The tags of `CITED_SOURCES` that `text` uses, each with what it stands for.
+pub fn sources_cited_in(text: &str) -> Vec<String> {
+    CITED_SOURCES
+        .iter()
+        .filter(|(tag, _)| text.contains(tag))
+        .map(|(tag, title)| format!("{tag} = {title}"))
+        .collect()
+}
+
 impl RateCard {
     /// The rate card shipped with ptsim.
     pub fn shipped() -> Self {
@@ -270,6 +304,36 @@ impl RateCard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_cited_tag_is_explained_where_the_card_is_read() {
+        // The card's note and header name each article by its public title; a tag used in a
+        // `source` is one of these.
+        let card = RateCard::shipped();
+        for (tag, _) in CITED_SOURCES {
+            assert!(card.note.contains(tag), "{tag} not in the note");
+            assert!(
+                SHIPPED_TOML.lines().take(20).any(|l| l.contains(tag)),
+                "{tag}"
+            );
+        }
+        let text = SHIPPED_TOML.replace("[models.", "");
+        for piece in text.split('[').skip(1) {
+            if let Some(tag) = piece.split(']').next().filter(|t| {
+                t.chars().all(|c| c.is_ascii_alphabetic() || c == ' ')
+                    && t.contains(char::is_uppercase)
+            }) {
+                assert!(
+                    CITED_SOURCES.iter().any(|(t, _)| *t == format!("[{tag}]")),
+                    "unknown tag [{tag}]"
+                );
+            }
+        }
+        assert_eq!(
+            sources_cited_in("seen in [Price table] and [Negotiate]").len(),
+            2
+        );
+    }
 
     #[test]
     fn shipped_card_has_the_spec_keys_with_sane_prices() {
@@ -358,7 +422,7 @@ mod tests {
 
     #[test]
     fn seed_004_sonnet_line_is_on_the_card() {
-        // Seed 004: Claude 3.5 Sonnet MU $39.60/h on 1 month, $27.72 on 6 months; 16M + 4M tokens/h.
+        // [Price table]: Claude 3.5 Sonnet MU $39.60/h on 1 month, $27.72 on 6 months; 16M + 4M tokens/h.
         let card = RateCard::shipped();
         let mu = card.models["claude-3.5-sonnet"].model_unit.clone().unwrap();
         assert_eq!(mu.one_month, Some(39.6));

@@ -1,6 +1,6 @@
 //! `manifest.json`: what produced a run's files — version, seed, trials, rate-card date, the
-//! scenario as resolved, and per pool its break-even utilization (SPEC §7). Nothing in it depends
-//! on the machine or the thread count.
+//! scenario as resolved, and per pool its break-even utilization (docs/model.md §7). Nothing in it
+//! depends on the machine or the thread count.
 
 use std::collections::BTreeMap;
 

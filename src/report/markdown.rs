@@ -210,8 +210,14 @@ fn write_assumptions(out: &mut String, scenario: &Scenario, pool: &Pool, card: &
             "- Rate card of {} for {}: {}",
             scenario.rate_card_date, rates.name, rates.source
         );
+        let mut cited = rates.source.clone();
         if let Some(product) = rates.product(pool.product) {
             let _ = writeln!(out, "- Capacity product: {}", product.source);
+            cited.push_str(&product.source);
+        }
+        let cited = crate::ratecard::sources_cited_in(&cited);
+        if !cited.is_empty() {
+            let _ = writeln!(out, "- Sources cited: {}.", cited.join("; "));
         }
         let _ = writeln!(
             out,

@@ -1,4 +1,4 @@
-//! The `ptsim replay --json` document (SPEC §7) and its table form.
+//! The `ptsim replay --json` document (docs/model.md §7) and its table form.
 
 use std::fmt::Write;
 

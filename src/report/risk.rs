@@ -31,17 +31,27 @@ pub fn terms_summary(report: &TermsReport) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<12} {:<12} {:>6} {:>13} {:>13} {:>13} {:>13} {:>9} {:>12}",
-            "term", "policy", "units", "mean", "P50", "P95", "regret mean", "P(beats)", "stranded"
+            "  {:<12} {:<12} {:>6} {:>10} {:>13} {:>13} {:>13} {:>13} {:>9} {:>12}",
+            "term",
+            "policy",
+            "units",
+            "units mean",
+            "mean",
+            "P50",
+            "P95",
+            "regret mean",
+            "P(beats)",
+            "stranded"
         );
         for sample in &pool.samples {
             let r = &sample.row;
             let _ = writeln!(
                 out,
-                "  {:<12} {:<12} {:>6.1} {:>13} {:>13} {:>13} {:>13} {:>9} {:>12}",
+                "  {:<12} {:<12} {:>6} {:>10.1} {:>13} {:>13} {:>13} {:>13} {:>9} {:>12}",
                 r.term,
                 r.policy,
                 r.units,
+                r.units_mean,
                 usd(r.mean),
                 usd(r.p50),
                 usd(r.p95),
@@ -51,6 +61,12 @@ pub fn terms_summary(report: &TermsReport) -> String {
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "\nunits: the count bought (fixed: k; rolling_p50: the last month's fleet; hindsight: \
+         each trial's best k), as the median over trials when it varies; units mean: the mean \
+         over trials of the units in service"
+    );
     out
 }
 

@@ -57,12 +57,15 @@ pub fn next_trials(trials: u32, batch: u32, reached: f64, target: f64) -> u32 {
 }
 
 /// Runs `scenario` (its `trials` is the batch size) until the target is met, `fits(trials)` says
-/// a larger run would not fit in memory, or the trial cap is reached.
+/// a larger run would not fit in memory, or the trial cap is reached. `planned(trials)` is called
+/// before each batch with the trial count the run will have after it; `progress` once per trial
+/// of each pool.
 pub fn analyse_to_precision(
     scenario: &Scenario,
     max_units: &[u32],
     target: f64,
     fits: &dyn Fn(u32) -> bool,
+    planned: &dyn Fn(u32),
     progress: &(dyn Fn() + Sync),
 ) -> (RunReport, PrecisionOutcome) {
     let batch = scenario.trials.max(1);
@@ -79,6 +82,7 @@ pub fn analyse_to_precision(
     let mut next = batch;
     let mut batches = 0;
     loop {
+        planned(next);
         for (run, pool) in runs.iter_mut().zip(&scenario.pools) {
             let more = run_pool(
                 scenario,
@@ -172,7 +176,7 @@ mod tests {
         // A target no run can meet: the loop goes as far as memory allows (30 trials here) in
         // whole batches of 10.
         let (report, outcome) =
-            analyse_to_precision(&scenario, &max_units, 1e-9, &|n| n <= 30, &|| {});
+            analyse_to_precision(&scenario, &max_units, 1e-9, &|n| n <= 30, &|_| {}, &|| {});
         assert_eq!(
             (outcome.trials, outcome.batches, outcome.met),
             (30, 2, false)
@@ -182,7 +186,10 @@ mod tests {
                 trials: 30,
                 ..scenario.clone()
             },
-            &plan(&scenario).iter().map(|_| 6).collect::<Vec<_>>(),
+            &plan(&scenario, &|| {})
+                .iter()
+                .map(|_| 6)
+                .collect::<Vec<_>>(),
             &|| {},
         );
         assert_eq!(report.pools[0].curve, once.pools[0].curve);

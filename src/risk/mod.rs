@@ -35,24 +35,48 @@ pub struct TermsReport {
     pub pools: Vec<PoolTerms>,
 }
 
-/// Prices every pool's terms and policies over `trials` trials (in the current rayon pool), with
-/// fixed fleets of `extra_units` reported besides each term's min-mean k.
-pub fn analyse_terms(scenario: &Scenario, trials: u32, extra_units: &[u32]) -> TermsReport {
-    let settings = &scenario.risk;
-    let pools = scenario
+/// The plan of every pool (scenario order): its terms, and the fleets priced — the sweep end
+/// over the window (a pass over the trials for pools without `max_units`, calling `progress`
+/// once per trial) and the `extra_units`.
+pub fn plan_terms(
+    scenario: &Scenario,
+    trials: u32,
+    extra_units: &[u32],
+    progress: &(dyn Fn() + Sync),
+) -> Vec<TermsPlan> {
+    scenario
         .pools
         .iter()
-        .enumerate()
-        .map(|(pool_index, pool)| {
-            let mut plan = TermsPlan::new(pool, settings, 0);
+        .map(|pool| {
+            let mut plan = TermsPlan::new(pool, &scenario.risk, 0);
             let window = Scenario {
                 horizon_hours: plan.window_hours,
                 ..scenario.clone()
             };
             let most = extra_units.iter().copied().max().unwrap_or(0);
-            plan.max_units = sweep_end(&window, pool, trials).max(most);
+            plan.max_units = sweep_end(&window, pool, trials, progress).max(most);
             plan.extra_units = extra_units.to_vec();
-            let priced = simulate(scenario, pool, &plan, settings, trials);
+            plan
+        })
+        .collect()
+}
+
+/// Prices every pool's terms and policies over `trials` trials as `plans` say (in the current
+/// rayon pool), calling `progress` once per trial of each pool.
+pub fn price_terms(
+    scenario: &Scenario,
+    trials: u32,
+    plans: Vec<TermsPlan>,
+    progress: &(dyn Fn() + Sync),
+) -> TermsReport {
+    let settings = &scenario.risk;
+    let pools = scenario
+        .pools
+        .iter()
+        .zip(plans)
+        .enumerate()
+        .map(|(pool_index, (pool, plan))| {
+            let priced = simulate(scenario, pool, &plan, settings, trials, progress);
             let switched = priced.iter().filter(|t| t.switch_month.is_some()).count();
             PoolTerms {
                 name: pool.name.clone(),
@@ -68,4 +92,11 @@ pub fn analyse_terms(scenario: &Scenario, trials: u32, extra_units: &[u32]) -> T
         trials,
         pools,
     }
+}
+
+/// Prices every pool's terms and policies over `trials` trials (in the current rayon pool), with
+/// fixed fleets of `extra_units` reported besides each term's min-mean k.
+pub fn analyse_terms(scenario: &Scenario, trials: u32, extra_units: &[u32]) -> TermsReport {
+    let plans = plan_terms(scenario, trials, extra_units, &|| {});
+    price_terms(scenario, trials, plans, &|| {})
 }

@@ -22,9 +22,10 @@ pub struct TermsRow {
     /// A term, `none` for all on-demand, `any` for the hindsight optimum over every term.
     pub term: &'static str,
     pub policy: &'static str,
-    /// Units bought: k for `fixed`; the mean over trials of the k (or mean fleet) of each trial
-    /// for `hindsight` and `rolling_p50`.
-    pub units: f64,
+    /// Units bought, a count the product is sold in: k for `fixed`; for `hindsight` and
+    /// `rolling_p50` the median over trials (the lower of the two middle trials when their
+    /// number is even) of each trial's k — for the rolling re-size, its last month's fleet.
+    pub units: u32,
     pub mean: f64,
     pub p5: f64,
     pub p50: f64,
@@ -34,6 +35,9 @@ pub struct TermsRow {
     pub regret_p95: f64,
     pub prob_beats_on_demand: f64,
     pub stranded_usd_mean: f64,
+    /// Mean over trials of the units in service, averaged over the window's hours (k for
+    /// `fixed`; for `hindsight`, the mean of each trial's k).
+    pub units_mean: f64,
 }
 
 /// A row with its per-trial samples, ascending (for the charts).
@@ -85,48 +89,47 @@ pub fn summarise(pool: &str, plan: &TermsPlan, trials: &[TermsTrial]) -> Vec<Ter
     let fleets = plan.units();
     let reference: Vec<f64> = trials.iter().map(|t| hindsight(t).total_usd).collect();
     let on_demand: Vec<f64> = trials.iter().map(TermsTrial::on_demand_usd).collect();
-    let sample =
-        |term: &'static str, policy: &'static str, units: f64, outcomes: Vec<PolicyCost>| {
-            let costs: Vec<f64> = outcomes.iter().map(|o| o.total_usd).collect();
-            let regrets: Vec<f64> = costs.iter().zip(&reference).map(|(c, r)| c - r).collect();
-            let beats = costs
-                .iter()
-                .zip(&on_demand)
-                .filter(|(c, od)| c < od)
-                .count();
-            let stranded: Vec<f64> = outcomes.iter().map(|o| o.stranded_usd).collect();
-            let mut costs_sorted = costs.clone();
-            sort_floats(&mut costs_sorted);
-            let mut regrets_sorted = regrets.clone();
-            sort_floats(&mut regrets_sorted);
-            let n = costs.len().max(1) as f64;
-            let p = |q| percentile_sorted(&costs_sorted, q);
-            TermsSample {
-                row: TermsRow {
-                    pool: pool.to_string(),
-                    term,
-                    policy,
-                    units,
-                    mean: mean(&costs),
-                    p5: p(0.05),
-                    p50: p(0.5),
-                    p95: p(0.95),
-                    cvar95: cvar_upper(&costs_sorted, 0.05),
-                    regret_mean: mean(&regrets),
-                    regret_p95: percentile_sorted(&regrets_sorted, 0.95),
-                    prob_beats_on_demand: beats as f64 / n,
-                    stranded_usd_mean: mean(&stranded),
-                },
-                costs_sorted,
-                regrets_sorted,
-                costs,
-                regrets,
-            }
-        };
+    let sample = |term: &'static str, policy: &'static str, outcomes: Vec<PolicyCost>| {
+        let costs: Vec<f64> = outcomes.iter().map(|o| o.total_usd).collect();
+        let regrets: Vec<f64> = costs.iter().zip(&reference).map(|(c, r)| c - r).collect();
+        let beats = costs
+            .iter()
+            .zip(&on_demand)
+            .filter(|(c, od)| c < od)
+            .count();
+        let stranded: Vec<f64> = outcomes.iter().map(|o| o.stranded_usd).collect();
+        let mut costs_sorted = costs.clone();
+        sort_floats(&mut costs_sorted);
+        let mut regrets_sorted = regrets.clone();
+        sort_floats(&mut regrets_sorted);
+        let n = costs.len().max(1) as f64;
+        let p = |q| percentile_sorted(&costs_sorted, q);
+        TermsSample {
+            row: TermsRow {
+                pool: pool.to_string(),
+                term,
+                policy,
+                units: lower_median(outcomes.iter().map(|o| o.fleet).collect()),
+                mean: mean(&costs),
+                p5: p(0.05),
+                p50: p(0.5),
+                p95: p(0.95),
+                cvar95: cvar_upper(&costs_sorted, 0.05),
+                regret_mean: mean(&regrets),
+                regret_p95: percentile_sorted(&regrets_sorted, 0.95),
+                prob_beats_on_demand: beats as f64 / n,
+                stranded_usd_mean: mean(&stranded),
+                units_mean: mean(&outcomes.iter().map(|o| o.units).collect::<Vec<_>>()),
+            },
+            costs_sorted,
+            regrets_sorted,
+            costs,
+            regrets,
+        }
+    };
     let mut rows = vec![sample(
         "none",
         ON_DEMAND,
-        0.0,
         trials.iter().map(|t| t.fixed[0][0]).collect(),
     )];
     for (i, term) in plan.terms.iter().enumerate() {
@@ -151,7 +154,6 @@ pub fn summarise(pool: &str, plan: &TermsPlan, trials: &[TermsTrial]) -> Vec<Ter
             rows.push(sample(
                 name,
                 FIXED,
-                f64::from(fleets[j]),
                 trials.iter().map(|t| t.fixed[i][j]).collect(),
             ));
         }
@@ -160,18 +162,39 @@ pub fn summarise(pool: &str, plan: &TermsPlan, trials: &[TermsTrial]) -> Vec<Ter
                 .iter()
                 .map(|t| t.rolling[i].unwrap_or_default())
                 .collect();
-            let units = mean(&outcomes.iter().map(|o| o.units).collect::<Vec<_>>());
-            rows.push(sample(name, ROLLING, units, outcomes));
+            rows.push(sample(name, ROLLING, outcomes));
         }
         let best: Vec<PolicyCost> = trials
             .iter()
             .map(|t| t.fixed[i][argmin(t.fixed[i].iter().map(|o| o.total_usd))])
             .collect();
-        let units = mean(&best.iter().map(|o| o.units).collect::<Vec<_>>());
-        rows.push(sample(name, HINDSIGHT, units, best));
+        rows.push(sample(name, HINDSIGHT, best));
     }
     let best: Vec<PolicyCost> = trials.iter().map(hindsight).collect();
-    let units = mean(&best.iter().map(|o| o.units).collect::<Vec<_>>());
-    rows.push(sample("any", HINDSIGHT, units, best));
+    rows.push(sample("any", HINDSIGHT, best));
     rows
+}
+
+/// The middle value of `counts` (the lower middle one when their number is even): one of the
+/// counts, so a count the product is sold in when they all are. 0 when there are none.
+fn lower_median(mut counts: Vec<u32>) -> u32 {
+    counts.sort_unstable();
+    counts
+        .get(counts.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_median;
+
+    #[test]
+    fn the_median_count_is_one_of_the_counts() {
+        // 15, 20, 25 … (Azure PTUs): the mean of 15 and 20 is not for sale, 15 is.
+        assert_eq!(lower_median(vec![20, 15]), 15);
+        assert_eq!(lower_median(vec![25, 15, 20]), 20);
+        assert_eq!(lower_median(vec![15, 15, 20, 25]), 15);
+        assert_eq!(lower_median(vec![]), 0);
+    }
 }

@@ -143,9 +143,11 @@ pub fn apply(scenario: &Scenario, name: &str, value: f64) -> Scenario {
 /// One pool's answer: the min-mean k and the P50 savings at it.
 pub type PoolAnswer = (u32, f64);
 
-/// Per pool (scenario order): the min-mean k and the P50 savings at it.
-pub fn min_mean_savings(scenario: &Scenario) -> Vec<PoolAnswer> {
-    let report = analyse(scenario, &plan(scenario), &|| {});
+/// Per pool (scenario order): the min-mean k and the P50 savings at it. `progress` is called
+/// once per trial of each pool's planning pass (pools without `max_units`) and of its simulation:
+/// `steps_per_trial` times per trial.
+pub fn min_mean_savings(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Vec<PoolAnswer> {
+    let report = analyse(scenario, &plan(scenario, progress), progress);
     report
         .pools
         .iter()
@@ -160,18 +162,32 @@ pub fn min_mean_savings(scenario: &Scenario) -> Vec<PoolAnswer> {
         .collect()
 }
 
+/// Runs of the tornado: the base, then each input at its low and its high value.
+pub const RUNS: usize = 1 + 2 * INPUTS.len();
+
+/// Progress steps per trial of one run: one per pool simulated, and one more per pool whose
+/// sweep end is planned by a pass over the trials (no `max_units`).
+pub fn steps_per_trial(scenario: &Scenario) -> u64 {
+    let planned = scenario
+        .pools
+        .iter()
+        .filter(|p| p.max_units.is_none())
+        .count();
+    (scenario.pools.len() + planned) as u64
+}
+
 /// The tornado of every pool: rows sorted by swing within each pool (ties in `INPUTS` order).
-/// `progress` is called after each of the 1 + 2 × 7 runs.
-pub fn analyse_sensitivity(scenario: &Scenario, progress: &dyn Fn()) -> Vec<SensitivityRow> {
-    let base = min_mean_savings(scenario);
-    progress();
+/// `progress` is called `steps_per_trial` times per trial of each of the `RUNS` runs.
+pub fn analyse_sensitivity(
+    scenario: &Scenario,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<SensitivityRow> {
+    let base = min_mean_savings(scenario, progress);
     let swung: Vec<(Input, Vec<PoolAnswer>, Vec<PoolAnswer>)> = INPUTS
         .iter()
         .map(|input| {
-            let low = min_mean_savings(&apply(scenario, input.name, input.low));
-            progress();
-            let high = min_mean_savings(&apply(scenario, input.name, input.high));
-            progress();
+            let low = min_mean_savings(&apply(scenario, input.name, input.low), progress);
+            let high = min_mean_savings(&apply(scenario, input.name, input.high), progress);
             (*input, low, high)
         })
         .collect();

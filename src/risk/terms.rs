@@ -1,10 +1,10 @@
-//! Commitment terms over a common window (issue 5; SPEC §4 unit cost per term): every trial's
-//! traffic is drawn once for the window (the longest term compared), the workload may move to
-//! another model at the start of some month (after which the pool keeps `share_after_switch` of
-//! its traffic), and every term is priced on those same hours — for every fixed k of the sweep
-//! and for the rolling monthly re-size. Commitments renew back to back until the window ends,
-//! except that none is renewed after a switch: the one running at the switch bills to its end,
-//! and that bill after the switch is the stranded cost.
+//! Commitment terms over a common window (issue 5; docs/model.md §4 unit cost per term): every
+//! trial's traffic is drawn once for the window (the longest term compared), the workload may move
+//! to another model at the start of some month (after which the pool keeps `share_after_switch` of
+//! its traffic), and every term is priced on those same hours — for every fixed k of the sweep and
+//! for the rolling monthly re-size. Commitments renew back to back until the window ends, except
+//! that none is renewed after a switch: the one running at the switch bills to its end, and that
+//! bill after the switch is the stranded cost.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use crate::scenario::{Pool, RiskSettings, Scenario, TermPrice};
 use crate::stats::quantile::{percentile_sorted, sort_floats};
 use crate::traffic::rng;
 
-/// Hours in a month (SPEC §3).
+/// Hours in a month (docs/model.md §3).
 pub const HOURS_PER_MONTH: usize = crate::ratecard::HOURS_PER_MONTH as usize;
 
 /// What `ptsim terms` compares for one pool.
@@ -90,6 +90,9 @@ pub struct PolicyCost {
     pub stranded_usd: f64,
     /// Units in service, averaged over the window's hours.
     pub units: f64,
+    /// The unit count bought, a count the product is sold in: k for a fixed fleet; for the
+    /// rolling re-size, the fleet of the window's last month.
+    pub fleet: u32,
 }
 
 /// One trial of one pool, every term and policy priced on the same hours.
@@ -263,6 +266,7 @@ pub fn simulate_trial(
                         total_usd: other + per_hour * end as f64 * keep,
                         stranded_usd: per_hour * stranded_hours as f64 * keep,
                         units,
+                        fleet: k,
                     }
                 })
                 .collect()
@@ -283,17 +287,25 @@ pub fn simulate_trial(
         let unit_hours: f64 = schedule.iter().map(|&k| f64::from(k)).sum();
         let after: f64 =
             switch_hour.map_or(0.0, |s| schedule[s..].iter().map(|&k| f64::from(k)).sum());
-        (outcome.on_demand_usd + outcome.batch_usd, unit_hours, after)
+        let last = schedule.last().copied().unwrap_or(0);
+        (
+            outcome.on_demand_usd + outcome.batch_usd,
+            unit_hours,
+            after,
+            last,
+        )
     });
     let rolling = plan
         .terms
         .iter()
         .map(|t| {
-            let (others, unit_hours, after) = rolling_run.filter(|_| allows_rolling(t.term))?;
+            let (others, unit_hours, after, last) =
+                rolling_run.filter(|_| allows_rolling(t.term))?;
             Some(PolicyCost {
                 total_usd: others + unit_hours * t.usd_per_unit_hour * keep,
                 stranded_usd: after * t.usd_per_unit_hour * keep,
                 units: unit_hours / window as f64,
+                fleet: last,
             })
         })
         .collect();
@@ -305,16 +317,21 @@ pub fn simulate_trial(
 }
 
 /// Prices `trials` trials of `pool` (in parallel; collected in trial order, so the result does
-/// not depend on the thread count).
+/// not depend on the thread count), calling `progress` once per trial.
 pub fn simulate(
     scenario: &Scenario,
     pool: &Pool,
     plan: &TermsPlan,
     settings: &RiskSettings,
     trials: u32,
+    progress: &(dyn Fn() + Sync),
 ) -> Vec<TermsTrial> {
     (0..u64::from(trials))
         .into_par_iter()
-        .map(|t| simulate_trial(scenario, pool, plan, settings, t))
+        .map(|t| {
+            let trial = simulate_trial(scenario, pool, plan, settings, t);
+            progress();
+            trial
+        })
         .collect()
 }

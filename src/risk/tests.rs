@@ -67,7 +67,7 @@ fn constant_traffic_six_months_over_one_month_is_the_price_ratio() {
         row(&pool.samples, "six_month", FIXED),
     );
     // Two units serve everything: each term pays only 2 × price × 4,380 hours.
-    assert_eq!((one.row.units, six.row.units), (2.0, 2.0));
+    assert_eq!((one.row.units, six.row.units), (2, 2));
     assert!((one.row.mean - 2.0 * 39.6 * 4380.0).abs() < 1e-6);
     assert!((six.row.mean / one.row.mean - 27.72 / 39.6).abs() < 1e-12);
     assert_eq!(six.row.stranded_usd_mean, 0.0);

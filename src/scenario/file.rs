@@ -1,4 +1,4 @@
-//! The scenario file as written (SPEC §7): TOML with unknown keys refused. Values are
+//! The scenario file as written (docs/model.md §7): TOML with unknown keys refused. Values are
 //! range-checked here; cross-field rules live in `resolve`.
 
 use serde::Deserialize;
@@ -127,7 +127,7 @@ pub struct WorkloadFile {
     pub bootstrap: Option<BootstrapFile>,
 }
 
-/// `[workloads.bootstrap]`: days or weeks resampled from a history (SPEC §5.3).
+/// `[workloads.bootstrap]`: days or weeks resampled from a history (docs/model.md §5.3).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BootstrapFile {

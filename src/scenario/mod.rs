@@ -1,10 +1,12 @@
-//! Scenarios (SPEC §7): the TOML file a user writes, validated and resolved against the rate
-//! card into one value that nothing downstream needs to re-check.
+//! Scenarios (docs/model.md §7): the TOML file a user writes, validated and resolved against the
+//! rate card into one value that nothing downstream needs to re-check.
 
 mod bootstrap;
 mod file;
 mod resolve;
+pub mod shipped;
 mod values;
+mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,16 @@ pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
 pub enum ScenarioError {
     #[error("{path}: cannot read: {error}")]
     Io { path: String, error: std::io::Error },
+    /// Neither a file nor the name of a shipped scenario.
+    #[error(
+        "{path}: no such file, and no shipped scenario of that name; the shipped scenarios are: \
+         {shipped}{suggestion}"
+    )]
+    NotFound {
+        path: String,
+        shipped: String,
+        suggestion: String,
+    },
     #[error("{path}:{line}:{column}: {field}: {message}\n  | {text}")]
     At {
         path: String,
@@ -159,6 +171,32 @@ impl Scenario {
         resolve::resolve(text, &label, &base, card)
     }
 
+    /// The scenario a command line names: a file, else a shipped scenario by name (`default`,
+    /// `rag-sonnet`, `rag-sonnet.toml`; `default` is the built-in default).
+    pub fn read_named(path: &Path, card: &RateCard) -> Result<Self, ScenarioError> {
+        if path.exists() {
+            return Self::read(path, card);
+        }
+        let argument = path.to_string_lossy();
+        match shipped::find(&argument) {
+            Some(("default", _)) => Self::builtin_default(card),
+            Some((name, text)) => resolve::resolve(
+                text,
+                &format!("shipped scenario {name}"),
+                &PathBuf::from("."),
+                card,
+            ),
+            None => Err(ScenarioError::NotFound {
+                path: argument.to_string(),
+                shipped: shipped::names(),
+                suggestion: crate::suggest::did_you_mean(
+                    argument.strip_suffix(".toml").unwrap_or(&argument),
+                    shipped::SHIPPED.map(|(n, _)| n),
+                ),
+            }),
+        }
+    }
+
     /// Parses scenario bytes (a file's contents): like `parse`, after checking they are UTF-8.
     pub fn parse_bytes(
         bytes: &[u8],
@@ -182,6 +220,17 @@ impl Scenario {
         card: &RateCard,
     ) -> Result<Self, ScenarioError> {
         resolve::resolve(text, label, base, card)
+    }
+}
+
+impl Scenario {
+    /// True when every workload replays a trace: every trial is then the same, and one trial
+    /// says all that many would.
+    pub fn replays_traces_only(&self) -> bool {
+        self.pools
+            .iter()
+            .flat_map(|p| &p.workloads)
+            .all(|w| matches!(w.source, TrafficSource::Trace(_)))
     }
 }
 

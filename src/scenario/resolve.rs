@@ -120,7 +120,8 @@ impl Locator<'_> {
     /// points at the table that lacks it (the whole file for a top-level key), so the field is
     /// taken from the message.
     fn toml(&self, error: &toml::de::Error) -> ScenarioError {
-        let message = plain_types(error.message().trim_end());
+        let message = error.message().trim_end();
+        let message = plain_types(message) + &crate::suggest::for_unknown_name(message);
         let message = message.as_str();
         let Some(span) = error.span() else {
             return self.file(message);
@@ -365,9 +366,10 @@ pub fn resolve(
                 &w.model,
                 &field("model"),
                 format!(
-                    "no pool buys '{}'; pools are for: {}",
+                    "no pool buys '{}'; pools are for: {}{}",
                     w.model.get_ref(),
-                    have.join(", ")
+                    have.join(", "),
+                    crate::suggest::did_you_mean(w.model.get_ref(), have.iter().copied())
                 ),
             ));
         };
@@ -474,6 +476,11 @@ pub fn resolve(
             warnings.push(format!("trace {}: {outside} row(s) fall outside the {horizon_hours}-hour horizon starting {} and are ignored", t.path.display(), format_epoch_hour(start_epoch_hour)));
         }
     }
+    warnings.extend(super::warnings::short_trace_warnings(
+        &traces,
+        start_epoch_hour,
+        horizon_hours,
+    ));
 
     let risk = resolve_risk(&loc, file.risk.as_ref(), &pools)?;
     let edp_discount = file.edp_discount.map_or(0.0, |d| d.0);
@@ -575,7 +582,11 @@ fn resolve_pool(
         loc.spanned(
             &p.model,
             &field("model"),
-            format!("unknown model '{key}'; the rate card has: {}", card.keys()),
+            format!(
+                "unknown model '{key}'; the rate card has: {}{}",
+                card.keys(),
+                model_suggestion(key, card)
+            ),
         )
     })?;
     let product = p.product.unwrap_or(Product::ModelUnit);
@@ -755,6 +766,15 @@ fn resolve_pool(
     })
 }
 
+/// "Did you mean" for a model key the card lacks: the key a Bedrock model id or ARN stands for
+/// (`anthropic.claude-3-5-sonnet-20240620-v1:0`), else the closest key by spelling.
+fn model_suggestion(key: &str, card: &RateCard) -> String {
+    match crate::history::model_id::rate_card_key(key, card) {
+        Ok(found) => format!("; did you mean `{found}`?"),
+        Err(_) => crate::suggest::did_you_mean(key, card.models.keys().map(String::as_str)),
+    }
+}
+
 /// USD per unit-hour of `term` for a pool on `pool_term`: the pool's `unit_per_hour` (or
 /// `unit_per_month` / 730) prices its own term; `[pools.term_prices]` any term; the rate card
 /// the rest. None when nothing prices it.
@@ -887,9 +907,10 @@ fn resolve_parametric(
                 name,
                 &field("profile"),
                 format!(
-                    "unknown profile '{}'; expected one of: {}",
+                    "unknown profile '{}'; expected one of: {}{}",
                     name.get_ref(),
-                    preset_names()
+                    preset_names().join(", "),
+                    crate::suggest::did_you_mean(name.get_ref(), preset_names())
                 ),
             )
         })?,

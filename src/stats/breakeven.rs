@@ -1,5 +1,5 @@
 //! The analytic break-even utilization u* = price(term) / v, where v is the on-demand value of one
-//! unit-hour of the pool's realtime mix (SPEC §6; docs/decisions.md §10).
+//! unit-hour of the pool's realtime mix (docs/model.md §6; docs/decisions.md §10).
 
 use crate::scenario::{Pool, Scenario};
 

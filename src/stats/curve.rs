@@ -1,12 +1,12 @@
 //! The break-even curve: for every k, the distribution of total cost over trials and of savings
-//! against k = 0 in the same trial (SPEC §6, `curve.csv`).
+//! against k = 0 in the same trial (docs/model.md §6, `curve.csv`).
 
 use serde::Serialize;
 
 use super::quantile::{cvar_upper, mean, percentile_sorted, sort_floats};
 use crate::simulate::PoolRun;
 
-/// One row of `curve.csv` (field order = column order; SPEC §7).
+/// One row of `curve.csv` (field order = column order; docs/model.md §7).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CurveRow {
     pub pool: String,

@@ -1,4 +1,4 @@
-//! Statistics of a run (SPEC §6): per-k distributions, the sizing rules and the analytic
+//! Statistics of a run (docs/model.md §6): per-k distributions, the sizing rules and the analytic
 //! break-even utilization. No I/O.
 
 pub mod breakeven;

@@ -1,5 +1,5 @@
 //! The sizing rules advisors quote, each turned into a k and that k's cost distribution, side by
-//! side with the k that minimises a statistic of cost (SPEC §6, `sizing.csv`).
+//! side with the k that minimises a statistic of cost (docs/model.md §6, `sizing.csv`).
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ pub const UTILIZATION_TARGET: f64 = 0.65;
 /// Share of the observed peak the `peak_fraction` rule commits to ("70–80% of peak").
 pub const PEAK_FRACTION: f64 = 0.75;
 
-/// A sizing rule (SPEC §6).
+/// A sizing rule (docs/model.md §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
     P50Floor,
@@ -58,7 +58,7 @@ impl Rule {
     }
 }
 
-/// One row of `sizing.csv` (field order = column order; SPEC §7).
+/// One row of `sizing.csv` (field order = column order; docs/model.md §7).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SizingRow {
     pub pool: String,
@@ -71,7 +71,7 @@ pub struct SizingRow {
     pub savings_p50: f64,
     pub prob_beats_on_demand: f64,
     pub utilization_mean: f64,
-    /// Monte Carlo standard error of `mean` (issue 5; columns appended after the SPEC's).
+    /// Monte Carlo standard error of `mean` (issue 5; columns appended after docs/model.md §7's).
     pub mean_se: f64,
     /// Monte Carlo standard error of `p50`, from its order-statistic 95% interval.
     pub p50_se: f64,

@@ -1,5 +1,5 @@
-//! The bootstrap source (SPEC §5.3): each trial strings together whole days or weeks drawn at
-//! random (with replacement) from a usage history, then applies the per-trial level and growth
+//! The bootstrap source (docs/model.md §5.3): each trial strings together whole days or weeks drawn
+//! at random (with replacement) from a usage history, then applies the per-trial level and growth
 //! of the parametric source. Hours keep their hour of day (UTC); days keep their weekday — a
 //! Tuesday of the horizon is always some Tuesday of the history — and week blocks are seven
 //! consecutive history days starting on the weekday the horizon starts on.

@@ -1,6 +1,5 @@
-//! Hourly token traffic (SPEC §5): the parametric generator, trace replay, the block bootstrap
-//! of a history, and the random
-//! streams that keep every (workload, trial) reproducible.
+//! Hourly token traffic (docs/model.md §5): the parametric generator, trace replay, the block
+//! bootstrap of a history, and the random streams that keep every (workload, trial) reproducible.
 
 pub mod bootstrap;
 pub mod empirical;
@@ -22,11 +21,11 @@ use std::sync::Arc;
 #[derive(Clone, Debug, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TrafficSource {
-    /// Drawn afresh each trial (SPEC §5.1).
+    /// Drawn afresh each trial (docs/model.md §5.1).
     Parametric(Box<Parametric>),
-    /// The same history every trial, aligned to the scenario's hour 0 (SPEC §5, replay).
+    /// The same history every trial, aligned to the scenario's hour 0 (docs/model.md §5, replay).
     Trace(Arc<HourlyTrace>),
-    /// Whole days or weeks of a history resampled each trial (SPEC §5.3).
+    /// Whole days or weeks of a history resampled each trial (docs/model.md §5.3).
     Bootstrap(Arc<Bootstrap>),
 }
 

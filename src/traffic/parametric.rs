@@ -1,5 +1,5 @@
-//! The parametric traffic source (SPEC §5.1, §7): level × growth × daily and weekly shape ×
-//! autocorrelated noise × bursts, drawn once per (workload, trial).
+//! The parametric traffic source (docs/model.md §5.1, §7): level × growth × daily and weekly shape
+//! × autocorrelated noise × bursts, drawn once per (workload, trial).
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;

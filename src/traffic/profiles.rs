@@ -1,4 +1,5 @@
-//! Hour-of-day and day-of-week shapes (SPEC §5): named presets and normalisation to mean 1.
+//! Hour-of-day and day-of-week shapes (docs/model.md §5): named presets and normalisation to mean
+//! 1.
 
 /// A named daily and weekly shape. Hours are UTC.
 #[derive(Clone, Copy, Debug)]
@@ -65,12 +66,8 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 }
 
 /// The preset names, for error messages.
-pub fn preset_names() -> String {
-    PRESETS
-        .iter()
-        .map(|p| p.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+pub fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.name).collect()
 }
 
 /// Scales non-negative weights to mean 1. Errors on negative, non-finite or all-zero weights.

@@ -1,5 +1,5 @@
-//! Trace files (SPEC §5): CSV `timestamp,input_tokens,output_tokens` with ISO-8601 hours, extra
-//! columns allowed, missing hours zero. Replaying a trace is deterministic.
+//! Trace files (docs/model.md §5): CSV `timestamp,input_tokens,output_tokens` with ISO-8601 hours,
+//! extra columns allowed, missing hours zero. Replaying a trace is deterministic.
 
 use std::path::{Path, PathBuf};
 

@@ -34,10 +34,6 @@ noise = "none"
     )
 }
 
-fn manifest(out: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
-}
-
 fn sizing_units(out: &Path) -> Vec<(String, String)> {
     read_csv(&out.join("sizing.csv"))
         .into_iter()
@@ -94,7 +90,7 @@ fn azure_ptus_sweep_only_legal_counts_and_are_priced_exactly() {
         );
     }
     // u* = ($260 / 730) / $0.36 = 98.9%: a monthly reservation pays only when nearly full.
-    let u = manifest(&out)["pools"][0]["break_even_utilization"]
+    let u = read_manifest(&out)["pools"][0]["break_even_utilization"]
         .as_f64()
         .unwrap();
     assert!(close(u, 260.0 / 730.0 / 0.36, 1e-9), "{u}");
@@ -239,7 +235,7 @@ fn reserved_tier_blocks_break_even_at_half_use_and_overflow_to_standard() {
             row["p50"]
         );
     }
-    let u = manifest(&out)["pools"][0]["break_even_utilization"]
+    let u = read_manifest(&out)["pools"][0]["break_even_utilization"]
         .as_f64()
         .unwrap();
     assert!(close(u, 0.5, 1e-12), "{u}");

@@ -22,6 +22,11 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// `manifest.json` of the run written to `out`.
+pub fn read_manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
+}
+
 /// Rows of a CSV file as column → value maps.
 pub fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).expect("csv opens");
@@ -52,6 +57,18 @@ pub fn curve_row(dir: &Path, pool: &str, units: u32) -> HashMap<String, String> 
         .into_iter()
         .find(|r| r["pool"] == pool && r["units"] == units.to_string())
         .unwrap_or_else(|| panic!("curve has {pool} at {units}"))
+}
+
+/// `ptsim run SCENARIO --out DIR --charts none`, to add to and run.
+pub fn run_command(scenario: &Path, out: &Path) -> Command {
+    let mut command = ptsim();
+    command
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(["--charts", "none"]);
+    command
 }
 
 /// Runs `ptsim run SCENARIO --out DIR --charts none --quiet` plus `extra`, expecting success.

@@ -153,7 +153,8 @@ fn replay_refuses_parametric_workloads() {
 fn unwritable_output_leaves_what_was_there() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "s.toml", GOOD);
-    // The output "folder" is an existing file: the run fails and the file is untouched.
+    // The output "folder" is an existing file: the run is refused before simulating (bad input)
+    // and the file is untouched.
     let blocker = write(dir.path(), "out", "keep me");
     let assert = ptsim()
         .arg("run")
@@ -162,9 +163,15 @@ fn unwritable_output_leaves_what_was_there() {
         .arg(&blocker)
         .args(["--charts", "none"])
         .assert()
-        .code(1);
+        .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert_mentions(&stderr, &["cannot create output folder"]);
+    assert_mentions(
+        &stderr,
+        &[
+            "cannot write to the output folder",
+            "is a file, not a folder",
+        ],
+    );
     assert_eq!(
         std::fs::read_to_string(Path::new(&blocker)).unwrap(),
         "keep me"

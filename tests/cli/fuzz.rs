@@ -465,7 +465,10 @@ fn dir_prefix_len(path: &str) -> usize {
 fn assert_runs_finite(mut scenario: Scenario) {
     scenario.trials = scenario.trials.min(2);
     scenario.horizon_hours = scenario.horizon_hours.min(2000);
-    let max_units: Vec<u32> = plan(&scenario).into_iter().map(|k| k.min(8)).collect();
+    let max_units: Vec<u32> = plan(&scenario, &|| {})
+        .into_iter()
+        .map(|k| k.min(8))
+        .collect();
     let report = analyse(&scenario, &max_units, &|| {});
     assert_finite(&report);
 }

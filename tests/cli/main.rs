@@ -4,6 +4,7 @@ mod capacity;
 mod common;
 mod corpus;
 mod errors;
+mod first_hour;
 mod fit;
 mod forecast;
 mod fuzz;

@@ -1,5 +1,5 @@
 //! Numbers checked against oracles a person can recompute: constant traffic priced by hand, the
-//! analytic break-even utilization, the newsvendor optimum, seed 004's published ratios, and an
+//! analytic break-even utilization, the newsvendor optimum, the Bedrock 2026 pricing table article's published ratios, and an
 //! independent Monte Carlo of the same parametric model.
 
 use rand::SeedableRng;
@@ -58,7 +58,7 @@ fn constant_traffic_is_priced_exactly_and_every_percentile_agrees() {
 
 #[test]
 fn sonnet_break_even_utilization_is_36_7_percent() {
-    // DOMAIN.md: one MU serves 16M in + 4M out an hour, worth 16·3 + 4·15 = $108 on-demand;
+    // [Price table] article: one MU serves 16M in + 4M out an hour, worth 16·3 + 4·15 = $108 on-demand;
     // at $39.60 an hour the break-even utilization is 39.60 / 108 = 36.7%.
     let dir = tempfile::tempdir().unwrap();
     let text = r#"name = "sonnet-u"
@@ -76,16 +76,8 @@ output_tokens_per_hour = 4e6
 "#;
     let scenario = write(dir.path(), "s.toml", text);
     let out = dir.path().join("out");
-    let assert = ptsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .success();
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let assert = run_command(&scenario, &out).assert().success();
+    let manifest: serde_json::Value = read_manifest(&out);
     let u = manifest["pools"][0]["break_even_utilization"]
         .as_f64()
         .unwrap();

@@ -165,7 +165,7 @@ fn aws_offer_prices_round_trip_into_a_rate_card() {
             .source
             .contains("cache read: not in the feed, at the input price")
     );
-    // Priority: the priority SKU's ratio, else the SPEC default, labelled.
+    // Priority: the priority SKU's ratio, else the default of docs/model.md §3, labelled.
     let (_, priority) = sku_of(&offer, "USE1-Llama3-3-70B-input-tokens-priority");
     let (_, base) = sku_of(&offer, "USE1-Llama3-3-70B-input-tokens");
     assert!(close(
@@ -182,7 +182,7 @@ fn aws_offer_prices_round_trip_into_a_rate_card() {
     assert!(
         claude
             .source
-            .contains("priority multiplier 1.75: SPEC §3 default")
+            .contains("priority multiplier 1.75: docs/model.md §3 default")
     );
 
     // Model units: the offer's hourly prices with the shipped card's throughput; terms it does

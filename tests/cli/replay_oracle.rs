@@ -1,6 +1,7 @@
-//! An independent reference implementation of SPEC §4 (one trial, one pool, k units), written only
-//! from SPEC.md and docs/decisions.md, used as an oracle for `ptsim replay --json`: a plain loop
-//! per hour and per workload with a naive earliest-deadline-first backlog (re-sorted every hour).
+//! An independent reference implementation of docs/model.md §4 (one trial, one pool, k units),
+//! written only from docs/model.md and docs/decisions.md, used as an oracle for `ptsim replay
+//! --json`: a plain loop per hour and per workload with a naive earliest-deadline-first backlog
+//! (re-sorted every hour).
 
 use std::f64::consts::{PI, SQRT_2};
 use std::fmt::Write as _;
@@ -81,7 +82,7 @@ fn phi(z: f64) -> f64 {
     0.5 * erfc(-z / SQRT_2)
 }
 
-/// Spilled realtime load (unit-hours) of load r on k units (SPEC §2).
+/// Spilled realtime load (unit-hours) of load r on k units (docs/model.md §2).
 fn spill_load(r: f64, k: f64, cv: f64) -> f64 {
     if r <= 0.0 {
         0.0
@@ -107,7 +108,7 @@ struct Item {
     output: f64,
 }
 
-/// SPEC §4 + decisions.md for k units; returns the values of `FIELDS`, in that order.
+/// docs/model.md §4 + decisions.md for k units; returns the values of `FIELDS`, in that order.
 fn oracle(p: &Pool, wls: &[Workload], k: u32) -> [f64; 9] {
     let kf = f64::from(k);
     let load = |i: f64, o: f64| match p.mode {
@@ -232,7 +233,7 @@ fn check(p: &Pool, w: &[Workload], k: u32, want: [f64; 9]) {
     }
 }
 
-/// One Sonnet MU (seed 004: 16M in + 4M out per hour), $3 / $15 per Mtok, $39.60/h, 730 hours.
+/// One Sonnet MU ([Price table] article: 16M in + 4M out per hour), $3 / $15 per Mtok, $39.60/h, 730 hours.
 fn sonnet(mode: Mode) -> Pool {
     Pool {
         c_in: 16e6,

@@ -38,7 +38,7 @@ fn terms(dir: &Path, scenario: &str, extra: &[&str]) -> Vec<HashMap<String, Stri
     assert_eq!(
         header.lines().next().unwrap(),
         "pool,term,policy,units,mean,p5,p50,p95,cvar95,regret_mean,regret_p95,\
-         prob_beats_on_demand,stranded_usd_mean"
+         prob_beats_on_demand,stranded_usd_mean,units_mean"
     );
     read_csv(&out.join("terms.csv"))
 }
@@ -159,8 +159,7 @@ fn sensitivity_ranks_throughput_above_noise_and_hand_runs_reproduce_it() {
     // By hand: throughput × 0.7 written into the scenario as a capacity override.
     let original = std::fs::read_to_string(&default).unwrap();
     // The Sonnet pool's last key, the one line with this comment.
-    let anchor =
-        "intra_hour_cv = 0.2           # chat-like traffic inside the hour (DOMAIN.md: 0.1–0.4)\n";
+    let anchor = "intra_hour_cv = 0.2           # chat-like traffic inside the hour (docs/model.md §2: 0.1–0.4)\n";
     assert_eq!(original.matches(anchor).count(), 1);
     let slow = original.replacen(
         anchor,
@@ -226,8 +225,7 @@ fn precision_stops_and_its_interval_matches_twenty_seeds() {
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(stdout.contains("reached"), "{stdout}");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value = read_manifest(&out);
     let trials = manifest["trials"].as_u64().unwrap();
     assert!(trials > 200 && trials % 200 == 0, "{trials}");
     let row = read_csv(&out.join("sizing.csv"))

@@ -14,8 +14,7 @@ fn default_run_writes_curve_sizing_and_manifest() {
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(stdout.contains("break-even utilization u*"), "{stdout}");
     assert!(stdout.contains("min_mean"), "{stdout}");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value = read_manifest(&out);
     assert_eq!(manifest["trials"], 60);
     assert_eq!(manifest["seed"], 42);
     let pools = manifest["pools"].as_array().unwrap();

@@ -1,6 +1,6 @@
 //! The AWS Price List offer file of Amazon Bedrock
 //! (`https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonBedrock/current/[<region>/]index.json`)
-//! → a rate card for one region (SPEC §3, issue 7).
+//! → a rate card for one region (docs/model.md §3, issue 7).
 //!
 //! Verified (December 2026) against public code and notes that read the live Price List for
 //! `AmazonBedrock` (get-products records, which carry the same per-SKU product and terms as the
@@ -23,12 +23,12 @@
 //! rest (SKUs priced only under other term types are skipped and counted). The usage type, not
 //! `inferenceType`, decides what a product prices; `productFamily` is not read.
 //!
-//! Per model: on-demand input and output, batch, cache reads and the priority multiplier
-//! (priority input ÷ on-demand input) where the offer prices them, else the SPEC defaults (see
+//! Per model: on-demand input and output, batch, cache reads and the priority multiplier (priority
+//! input ÷ on-demand input) where the offer prices them, else the defaults of docs/model.md §3 (see
 //! `feed`); model-unit hourly prices where it has them, with the shipped card's throughput; and
-//! Reserved-tier prices per 1K TPM (`-reserved-1-month-input-tokens-per-minute`, unit `1K TPM
-//! Hour` as one public Price-List reader's tests quote it; assumed, with `… Month` read too) scaled
-//! to a month.
+//! Reserved-tier prices per 1K TPM (`-reserved-1-month-input-tokens-per-minute`, unit `1K TPM Hour`
+//! as one public Price-List reader's tests quote it; assumed, with `… Month` read too) scaled to a
+//! month.
 
 #[cfg(test)]
 mod tests;
@@ -193,7 +193,7 @@ pub fn import(json: &str, region: Option<&str>, date: Option<&str>) -> Result<Im
     }
     let note = format!(
         "Imported by `ptsim rates import-aws-price-list` from the {entry}: {} models. Prices the \
-         offer lacks are SPEC §3 defaults, said so in each model's source; model-unit throughput \
+         offer lacks are docs/model.md §3 defaults, said so in each model's source; model-unit throughput \
          (and any product the offer does not price) is carried over from the shipped card of {}.",
         models.len(),
         shipped.date

@@ -1,5 +1,5 @@
-//! Deck-ready charts of a run (issue 3; SPEC §7, charts): for every pool, five charts — the
-//! break-even fan, savings and risk, a week of traffic against the rules' unit counts, the
+//! Deck-ready charts of a run (issue 3; docs/model.md §7, charts): for every pool, five charts —
+//! the break-even fan, savings and risk, a week of traffic against the rules' unit counts, the
 //! load-duration curve and the rules side by side — as PNG or SVG bytes, one function per chart.
 //! The font is embedded (`style`), so nothing here depends on the machine's fonts.
 

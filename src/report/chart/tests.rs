@@ -17,7 +17,7 @@ fn report() -> &'static RunReport {
         let mut scenario = Scenario::builtin_default(&RateCard::shipped()).expect("default");
         scenario.trials = 50;
         scenario.horizon_hours = 336;
-        analyse(&scenario, &plan(&scenario), &|| {})
+        analyse(&scenario, &plan(&scenario, &|| {}), &|| {})
     })
 }
 

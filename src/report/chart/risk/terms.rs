@@ -36,11 +36,11 @@ fn label(sample: &TermsSample) -> String {
         .map_or("Any term", |t| term_words(*t));
     match r.policy {
         ON_DEMAND => "All on-demand".to_string(),
-        FIXED if r.units == 1.0 => format!("{term}: fixed 1 unit"),
+        FIXED if r.units == 1 => format!("{term}: fixed 1 unit"),
         FIXED => format!("{term}: fixed {} units", r.units),
-        ROLLING => format!("{term}: monthly re-size (avg {:.1})", r.units),
+        ROLLING => format!("{term}: monthly re-size (mean {:.1})", r.units_mean),
         _ if r.term == "any" => "Best option in hindsight".to_string(),
-        _ => format!("{term}: best k in hindsight (avg {:.1})", r.units),
+        _ => format!("{term}: best k in hindsight (median {})", r.units),
     }
 }
 
