@@ -15,6 +15,7 @@ pub mod risk;
 mod rules;
 mod savings;
 pub mod style;
+mod svg;
 mod traffic;
 mod units;
 
@@ -221,7 +222,8 @@ pub fn render_drawing(drawing: &impl Drawing, options: &ChartOptions) -> anyhow:
         ChartFormat::Svg => {
             let mut svg = String::new();
             {
-                let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+                let root =
+                    svg::OutlinedSvg::with_string(&mut svg, (width, height)).into_drawing_area();
                 drawing.draw(&root)?;
                 root.present()?;
             }
