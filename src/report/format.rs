@@ -123,6 +123,14 @@ impl Period {
         }
     }
 
+    /// A length of time: "a month", "6 months".
+    pub fn span(&self) -> String {
+        match self.count() {
+            (1, one, _) => format!("a {one}"),
+            _ => self.noun(),
+        }
+    }
+
     /// After an amount: "a month", "over 6 months".
     pub fn per(&self) -> String {
         match self.count() {
@@ -205,11 +213,19 @@ mod tests {
             (p.per(), p.axis())
         };
         assert_eq!(words(730), ("a month".into(), "per month".into()));
-        assert_eq!(words(4380), ("over 6 months".into(), "over 6 months".into()));
+        assert_eq!(
+            words(4380),
+            ("over 6 months".into(), "over 6 months".into())
+        );
         assert_eq!(words(8760), ("a year".into(), "per year".into()));
         assert_eq!(words(336), ("over 2 weeks".into(), "over 2 weeks".into()));
         assert_eq!(words(48), ("over 2 days".into(), "over 2 days".into()));
-        assert_eq!(words(100), ("over 100 hours".into(), "over 100 hours".into()));
+        assert_eq!(
+            words(100),
+            ("over 100 hours".into(), "over 100 hours".into())
+        );
         assert_eq!(Period::new(1460).noun(), "2 months");
+        assert_eq!(Period::new(730).span(), "a month");
+        assert_eq!(Period::new(4380).span(), "6 months");
     }
 }

@@ -3,6 +3,7 @@
 //! gives one plausible bill for the whole portfolio. Percentiles of that sum are not the sums of
 //! the pools' percentiles. A pool whose saving is no meaningful difference counts as on-demand.
 
+use super::format::{Period, usd3};
 use super::headline::{Verdict, headline};
 use crate::analysis::RunReport;
 use crate::simulate::PoolRun;
@@ -72,9 +73,31 @@ pub fn bought(report: &RunReport) -> Vec<u32> {
         .iter()
         .map(|p| {
             let h = headline(&report.scenario, p);
-            if h.verdict == Verdict::Buy { h.units } else { 0 }
+            if h.verdict == Verdict::Buy {
+                h.units
+            } else {
+                0
+            }
         })
         .collect()
+}
+
+/// "Across 2 models the recommendation saves $91.2k a month (P10–P90 $60.0k–$120k): the P50
+/// bill goes from $336k to $245k".
+pub fn sentence(portfolio: &Portfolio, pools: usize, period: Period) -> String {
+    if portfolio.savings.mean <= 0.0 {
+        return format!("Across {pools} models no unit count pays: stay on demand");
+    }
+    format!(
+        "Across {pools} models the recommendation saves {} {} (P10–P90 {}–{}): the P50 bill goes \
+         from {} to {}",
+        usd3(portfolio.savings.p50),
+        period.per(),
+        usd3(portfolio.savings.p10),
+        usd3(portfolio.savings.p90),
+        usd3(portfolio.today.p50),
+        usd3(portfolio.recommended.p50)
+    )
 }
 
 /// The portfolio of a run.

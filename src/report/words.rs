@@ -62,6 +62,14 @@ pub fn unit_noun(product: Product) -> (&'static str, &'static str) {
     }
 }
 
+/// "Units", "PTUs": a word with its first letter in capitals.
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(chars).collect())
+}
+
 /// "5 units", "1 unit", "15 PTUs".
 pub fn count(units: u32, product: Product) -> String {
     let (one, many) = unit_noun(product);

@@ -1,5 +1,6 @@
 //! The frame every chart shares: a title and subtitle on top, then a legend drawn in its own band
-//! above the plot (so it can never cover data), both wrapped to the canvas width.
+//! above the plot (so it can never cover data), both wrapped to the canvas width, and a footnote
+//! at the bottom.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -101,6 +102,21 @@ pub fn header<DB: Backend>(
         }
     }
     Ok(root.split_vertically(y + sizes.px(6.0)).1)
+}
+
+/// Draws `note` in small muted type along the bottom of `area` and returns the area above it.
+pub fn footer<DB: Backend>(area: &Area<DB>, sizes: &Sizes, note: &str) -> anyhow::Result<Area<DB>> {
+    let style = sizes.footnote();
+    let size = style.font.get_size();
+    let margin = sizes.margin();
+    let (width, height) = area.dim_in_pixel();
+    let lines = wrap(area, note, &style, width as i32 - 2 * margin)?;
+    let line_height = (size * 1.3).round() as i32;
+    let top = height as i32 - sizes.px(12.0) - line_height * lines.len() as i32;
+    for (i, line) in lines.iter().enumerate() {
+        text(area, line, (margin, top + i as i32 * line_height), &style)?;
+    }
+    Ok(area.split_vertically(top - sizes.px(4.0)).0)
 }
 
 /// Draws `entries` in rows left to right, wrapping at the canvas width, and returns the area

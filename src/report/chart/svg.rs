@@ -321,9 +321,15 @@ mod tests {
             root.present().unwrap();
         }
         assert!(doc.starts_with("<svg") && doc.ends_with("</svg>\n"));
-        assert!(!doc.contains("<text") && !doc.contains("font-family"), "{doc}");
+        assert!(
+            !doc.contains("<text") && !doc.contains("font-family"),
+            "{doc}"
+        );
         // One path for the string, with a contour per glyph part (B has three, the space none).
-        let path = doc.lines().find(|l| l.starts_with("<path")).expect("a path");
+        let path = doc
+            .lines()
+            .find(|l| l.starts_with("<path"))
+            .expect("a path");
         assert!(path.matches('M').count() >= 10, "{path}");
         // The outline sits where the text was drawn: capitals from y = 10 down about 15 px.
         let ys: Vec<f32> = path
