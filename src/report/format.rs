@@ -79,13 +79,16 @@ pub fn share(value: f64) -> String {
     if !value.is_finite() {
         return "n/a".to_string();
     }
-    let whole = format!("{:.0}", 100.0 * value);
-    let rounds_to_edge = (whole == "0" && value > 0.0) || (whole == "100" && value < 1.0);
-    if rounds_to_edge {
-        format!("{:.1}%", 100.0 * value)
-    } else {
-        format!("{whole}%")
-    }
+    let pct = 100.0 * value;
+    let at_edge = |text: &str| {
+        let v: f64 = text.parse().unwrap_or(pct);
+        (v == 0.0 && value > 0.0) || (v == 100.0 && value < 1.0)
+    };
+    // The fewest decimals (up to four) that do not round onto an edge the value is not at.
+    (0..=4)
+        .map(|d| format!("{pct:.d$}"))
+        .find(|t| !at_edge(t))
+        .map_or_else(|| format!("{pct}%"), |t| format!("{t}%"))
 }
 
 /// The horizon as a reader says it: 730 hours is a month, 4,380 six months, 8,760 a year, 336
@@ -204,6 +207,7 @@ mod tests {
         assert_eq!(share(0.0), "0%");
         assert_eq!(share(0.002), "0.2%");
         assert_eq!(share(0.5312), "53%");
+        assert_eq!(share(0.9996), "99.96%");
     }
 
     #[test]
