@@ -52,7 +52,11 @@ where
     let mut width = 0;
     let mut heights = Vec::new();
     for (text, style) in &note.lines {
-        width = width.max(area.estimate_text_size(text, style)?.0 as i32);
+        let measured = match super::glyphs::text_width(style, text) {
+            Some(w) => w.ceil() as i32,
+            None => area.estimate_text_size(text, style)?.0 as i32,
+        };
+        width = width.max(measured);
         heights.push((style.font.get_size() * 1.28).round() as i32);
     }
     let (w, h) = (width + 2 * pad, heights.iter().sum::<i32>() + 2 * pad);

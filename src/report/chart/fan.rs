@@ -64,7 +64,13 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
     let (width, height) = plot.dim_in_pixel();
     let (x_range, x_ticks) = units_axis(sizes, rows, width);
     let top = rows.iter().map(|r| r.p90).fold(on_demand, f64::max);
-    let (_, y_max) = padded(0.0, top, 0.1);
+    // Room at the top for the box naming the rules beyond the region.
+    let room = if region.beyond.is_empty() {
+        0.1
+    } else {
+        0.12 + 0.08 * (region.beyond.len() + 1) as f64
+    };
+    let (_, y_max) = padded(0.0, top, room);
     let (y_ticks, y_step) = nice_ticks(0.0, y_max, ticks_that_fit(sizes, height, 3.0).min(8));
     let usd = UsdAxis::new(y_max, y_step);
     let (x_label, y_label) = (|v: f64| format!("{v:.0}"), |v: f64| usd.label(v));
@@ -143,12 +149,17 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
             (second, sizes.label()),
         ],
         border: Some(RECOMMENDED),
-        place: Place::Below,
+        place: if recommended == 0 {
+            Place::Above
+        } else {
+            Place::Below
+        },
     };
+    let anchor = if recommended == 0 { row.p90 } else { row.p10 };
     note(
         &mut chart,
         sizes,
-        (f64::from(recommended), row.p10.max(0.0)),
+        (f64::from(recommended), anchor.max(0.0)),
         &callout,
     )?;
     beyond_note(&mut chart, ctx, &region, p50_of, (right, y_max))

@@ -88,6 +88,17 @@ pub(super) fn layout(font: &FontRef<'static>, size: f32, text: &str, h: HPos, v:
     }
 }
 
+/// Width in pixels of `text` as `Typeset` and the SVG backend lay it out (plotters' own estimate
+/// measures bold text in the regular face).
+pub fn text_width(style: &plotters::style::TextStyle, text: &str) -> Option<f64> {
+    let font = face(style.font.get_style())?;
+    let size = style.font.get_size() as f32;
+    let scaled = font.as_scaled(PxScale::from(size));
+    let laid = layout(font, size, text, HPos::Left, VPos::Top);
+    let last = laid.glyphs.last()?;
+    Some(f64::from(last.position.x + scaled.h_advance(last.id)))
+}
+
 /// Pixels (x, y, coverage) of `text` relative to its anchor, before rotation.
 fn rasterize(
     font: &FontRef<'static>,

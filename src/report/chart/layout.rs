@@ -52,7 +52,10 @@ pub fn text<DB: Backend>(
 
 /// Width in pixels of `text` in `style`.
 fn width<DB: Backend>(area: &Area<DB>, text: &str, style: &TextStyle) -> anyhow::Result<i32> {
-    Ok(area.estimate_text_size(text, style)?.0 as i32)
+    match super::glyphs::text_width(style, text) {
+        Some(w) => Ok(w.ceil() as i32),
+        None => Ok(area.estimate_text_size(text, style)?.0 as i32),
+    }
 }
 
 /// `text` broken at spaces into lines no wider than `max` pixels.
@@ -141,15 +144,22 @@ pub fn legend<DB: Backend>(
             x = margin;
             y += row_height;
         }
+        // A label wider than the whole row wraps under itself.
+        let lines = if x + w > right {
+            wrap(area, &entry.label, &style, right - x - swatch - gap)?
+        } else {
+            vec![entry.label.clone()]
+        };
         let mid = y + row_height / 2;
         draw_swatch(area, sizes, entry.swatch, (x, mid), (swatch, em(0.43)))?;
-        text(
-            area,
-            &entry.label,
-            (x + swatch + gap, mid - (size * 0.42).round() as i32),
-            &style,
-        )?;
-        x += w + spacing;
+        let mut widest = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let top = mid - (size * 0.42).round() as i32 + i as i32 * row_height;
+            text(area, line, (x + swatch + gap, top), &style)?;
+            widest = widest.max(width(area, line, &style)?);
+        }
+        y += row_height * (lines.len() as i32 - 1);
+        x += swatch + gap + widest + spacing;
     }
     Ok(area.split_vertically(y + row_height + sizes.px(8.0)).1)
 }
