@@ -6,11 +6,10 @@ use plotters::prelude::*;
 
 use super::Context;
 use super::annotate::{Note, Place, note};
-use super::axis::{UsdAxis, nice_ticks, padded};
-use super::frame::{Axis, Options, panel, ticks_that_fit};
+use super::axis::padded;
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::style::{self, Backend, RECOMMENDED, REFERENCE};
-use super::units::{recommended_band, region, units_axis, units_title};
+use super::units::{bill_panel, dashed, recommended_band, region, units_axis};
 use crate::cost::UnitOutcome;
 use crate::report::format::usd3;
 use crate::report::words::count;
@@ -77,27 +76,12 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         ),
     ];
     let plot = legend(&body, sizes, &entries)?;
-    let (width, height) = plot.dim_in_pixel();
-    let (x_range, x_ticks) = units_axis(sizes, rows, width);
+    let (width, _) = plot.dim_in_pixel();
+    let (x_range, _) = units_axis(sizes, rows, width);
     let (left, right) = (x_range.start, x_range.end);
     let top = rows.iter().map(|r| r.mean).fold(on_demand, f64::max);
     let (_, y_max) = padded(0.0, top, 0.1);
-    let (y_ticks, y_step) = nice_ticks(0.0, y_max, ticks_that_fit(sizes, height, 3.0).min(8));
-    let usd = UsdAxis::new(y_max, y_step);
-    let (x_label, y_label) = (|v: f64| format!("{v:.0}"), |v: f64| usd.label(v));
-    let mut chart = panel(
-        &plot,
-        sizes,
-        Axis::new(x_range, x_ticks, &x_label, units_title(ctx, &region)).or_short("Units"),
-        Axis::new(
-            0.0..y_max,
-            y_ticks,
-            &y_label,
-            format!("Expected bill {} (USD)", h.period.axis()),
-        )
-        .or_short("Bill (USD)"),
-        Options::default(),
-    )?;
+    let mut chart = bill_panel(&plot, ctx, &region, y_max, "Expected bill")?;
     let k: Vec<f64> = rows.iter().map(|r| f64::from(r.units)).collect();
     let mut base = vec![0.0; rows.len()];
     for (layer, color) in [(0, UNITS), (1, SPILL), (2, BATCH)] {
@@ -109,12 +93,12 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
     }
     let step = f64::from(ctx.pool.steps.increment.max(1));
     recommended_band(&mut chart, h.units, step, (0.0, y_max))?;
-    chart.draw_series(DashedLineSeries::new(
-        [(left, on_demand), (right, on_demand)],
-        sizes.px(14.0) as u32,
-        sizes.px(9.0) as u32,
-        REFERENCE.stroke_width(sizes.px(2.0) as u32),
-    ))?;
+    dashed(
+        &mut chart,
+        sizes,
+        ((left, on_demand), (right, on_demand)),
+        REFERENCE,
+    )?;
     let total = units_usd + spill + batch;
     note(
         &mut chart,

@@ -13,6 +13,7 @@ use super::frame::{Axis, Options, panel, ticks_that_fit};
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::style::{self, BREAK_EVEN, Backend, DATA};
 use super::traffic::{capacity_lines, clamp, line_groups, load_axis, load_entries};
+use super::units::dashed;
 use super::units::group_color;
 use crate::report::format::{percent, share};
 use crate::report::words::count;
@@ -121,12 +122,12 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         DATA.stroke_width(sizes.line()),
     ))?;
     if let Some(u) = u_star {
-        chart.draw_series(DashedLineSeries::new(
-            [(100.0 * u, 0.0), (100.0 * u, top)],
-            sizes.px(14.0) as u32,
-            sizes.px(9.0) as u32,
-            BREAK_EVEN.stroke_width(sizes.px(2.0) as u32),
-        ))?;
+        dashed(
+            &mut chart,
+            sizes,
+            ((100.0 * u, 0.0), (100.0 * u, top)),
+            BREAK_EVEN,
+        )?;
         note(
             &mut chart,
             sizes,

@@ -7,13 +7,12 @@ use plotters::prelude::*;
 
 use super::Context;
 use super::annotate::{Note, Place, note};
-use super::axis::{UsdAxis, nice_ticks, padded};
-use super::frame::{Axis, Options, panel, ticks_that_fit};
+use super::axis::padded;
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::style::{self, Backend, DATA, RECOMMENDED, REFERENCE};
 use super::units::{
-    band, beyond_note, p50_of, recommended_band, region, rule_entries, rule_markers, thinned,
-    units_axis, units_title,
+    band, beyond_note, bill_panel, dashed, p50_of, recommended_band, region, rule_entries,
+    rule_markers, thinned, units_axis,
 };
 use crate::report::format::{percent, usd3};
 use crate::report::headline::Verdict;
@@ -61,8 +60,8 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
     entries.extend(rule_entries(ctx, &region.inside));
     let plot = legend(&body, sizes, &entries)?;
 
-    let (width, height) = plot.dim_in_pixel();
-    let (x_range, x_ticks) = units_axis(sizes, rows, width);
+    let (width, _) = plot.dim_in_pixel();
+    let (x_range, _) = units_axis(sizes, rows, width);
     let top = rows.iter().map(|r| r.p90).fold(on_demand, f64::max);
     // Room at the top for the box naming the rules beyond the region.
     let room = if region.beyond.is_empty() {
@@ -71,23 +70,8 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         0.12 + 0.08 * (region.beyond.len() + 1) as f64
     };
     let (_, y_max) = padded(0.0, top, room);
-    let (y_ticks, y_step) = nice_ticks(0.0, y_max, ticks_that_fit(sizes, height, 3.0).min(8));
-    let usd = UsdAxis::new(y_max, y_step);
-    let (x_label, y_label) = (|v: f64| format!("{v:.0}"), |v: f64| usd.label(v));
     let (left, right) = (x_range.start, x_range.end);
-    let mut chart = panel(
-        &plot,
-        sizes,
-        Axis::new(x_range, x_ticks, &x_label, units_title(ctx, &region)).or_short("Units"),
-        Axis::new(
-            0.0..y_max,
-            y_ticks,
-            &y_label,
-            format!("Total bill {} (USD)", ctx.headline.period.axis()),
-        )
-        .or_short("Bill (USD)"),
-        Options::default(),
-    )?;
+    let mut chart = bill_panel(&plot, ctx, &region, y_max, "Total bill")?;
 
     let recommended = ctx.headline.units;
     let step = f64::from(ctx.pool.steps.increment.max(1));
@@ -100,12 +84,12 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         band(rows, |r| r.p25, |r| r.p75, 0.0),
         DATA.mix(0.36).filled(),
     )])?;
-    chart.draw_series(DashedLineSeries::new(
-        [(left, on_demand), (right, on_demand)],
-        sizes.px(14.0) as u32,
-        sizes.px(9.0) as u32,
-        REFERENCE.stroke_width(sizes.px(2.0) as u32),
-    ))?;
+    dashed(
+        &mut chart,
+        sizes,
+        ((left, on_demand), (right, on_demand)),
+        REFERENCE,
+    )?;
     let p50 = rows.iter().map(|r| (f64::from(r.units), r.p50));
     chart.draw_series(LineSeries::new(
         thinned(p50.clone().collect()),

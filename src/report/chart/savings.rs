@@ -12,8 +12,8 @@ use super::frame::{Axis, Options, panel, ticks_that_fit, y_label_width};
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::style::{self, Backend, DATA, RECOMMENDED, REFERENCE};
 use super::units::{
-    band, beyond_note, recommended_band, region, rule_entries, rule_markers, thinned, units_axis,
-    units_title,
+    band, beyond_note, dashed, recommended_band, region, rule_entries, rule_markers, thinned,
+    units_axis, units_title,
 };
 use crate::report::format::{share, usd3};
 use crate::report::words::count;
@@ -143,12 +143,7 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         band(rows, |r| r.savings_p10, |r| r.savings_p90, y_low),
         DATA.mix(0.2).filled(),
     )])?;
-    top.draw_series(DashedLineSeries::new(
-        [(left, 0.0), (right, 0.0)],
-        sizes.px(14.0) as u32,
-        sizes.px(9.0) as u32,
-        REFERENCE.stroke_width(sizes.px(2.0) as u32),
-    ))?;
+    dashed(&mut top, sizes, ((left, 0.0), (right, 0.0)), REFERENCE)?;
     top.draw_series(LineSeries::new(
         thinned(
             rows.iter()

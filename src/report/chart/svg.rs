@@ -41,6 +41,18 @@ fn opacity(c: BackendColor) -> String {
     }
 }
 
+/// The fill, or the outline, of a shape.
+fn paint(c: BackendColor, fill: bool, stroke_width: u32) -> String {
+    if fill {
+        format!(r#"fill="{}""#, color(c))
+    } else {
+        format!(
+            r#"fill="none" stroke="{}" stroke-width="{stroke_width}""#,
+            color(c)
+        )
+    }
+}
+
 fn points(path: impl IntoIterator<Item = BackendCoord>) -> String {
     let mut out = String::new();
     for (x, y) in path {
@@ -193,15 +205,7 @@ impl DrawingBackend for OutlinedSvg<'_> {
     ) -> Result {
         let c = style.color();
         if c.alpha > 0.0 {
-            let paint = if fill {
-                format!(r#"fill="{}""#, color(c))
-            } else {
-                format!(
-                    r#"fill="none" stroke="{}" stroke-width="{}""#,
-                    color(c),
-                    style.stroke_width()
-                )
-            };
+            let paint = paint(c, fill, style.stroke_width());
             let _ = writeln!(
                 self.body,
                 r#"<rect x="{x1}" y="{y1}" width="{}" height="{}" {paint}{}/>"#,
@@ -259,15 +263,7 @@ impl DrawingBackend for OutlinedSvg<'_> {
     ) -> Result {
         let c = style.color();
         if c.alpha > 0.0 {
-            let paint = if fill {
-                format!(r#"fill="{}""#, color(c))
-            } else {
-                format!(
-                    r#"fill="none" stroke="{}" stroke-width="{}""#,
-                    color(c),
-                    style.stroke_width()
-                )
-            };
+            let paint = paint(c, fill, style.stroke_width());
             let _ = writeln!(
                 self.body,
                 r#"<circle cx="{cx}" cy="{cy}" r="{radius}" {paint}{}/>"#,

@@ -9,8 +9,8 @@ use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 
 use super::annotate::{Note, Place, note};
-use super::axis::unit_ticks;
-use super::frame::ticks_that_fit;
+use super::axis::{UsdAxis, nice_ticks, unit_ticks};
+use super::frame::{Axis, Options, panel, ticks_that_fit};
 use super::layout::{Entry, Swatch};
 use super::style::{Backend, MUTED, RECOMMENDED, Sizes, rule_color};
 use super::{Context, RuleGroup, rule_groups};
@@ -238,6 +238,56 @@ pub fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 /// "P50 $1.20M": a cost row's median, for edge notes.
 pub fn p50_of(row: &CurveRow) -> String {
     format!("P50 {}", usd3(row.p50))
+}
+
+/// A dashed reference line from `from` to `to` (all on-demand, zero saving, break-even).
+pub fn dashed<DB, X, Y>(
+    chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
+    sizes: &Sizes,
+    (from, to): ((f64, f64), (f64, f64)),
+    color: RGBColor,
+) -> anyhow::Result<()>
+where
+    DB: Backend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart.draw_series(DashedLineSeries::new(
+        [from, to],
+        sizes.px(14.0) as u32,
+        sizes.px(9.0) as u32,
+        color.stroke_width(sizes.px(2.0) as u32),
+    ))?;
+    Ok(())
+}
+
+/// A panel of dollars (0 to `y_max`, titled "`what` per month (USD)") over the region's units.
+pub fn bill_panel<'a, DB: Backend>(
+    plot: &'a super::layout::Area<DB>,
+    ctx: &Context,
+    region: &Region,
+    y_max: f64,
+    what: &str,
+) -> anyhow::Result<super::frame::Panel<'a, DB>> {
+    let sizes = &ctx.sizes;
+    let (width, height) = plot.dim_in_pixel();
+    let (x_range, x_ticks) = units_axis(sizes, region.rows, width);
+    let (y_ticks, y_step) = nice_ticks(0.0, y_max, ticks_that_fit(sizes, height, 3.0).min(8));
+    let usd = UsdAxis::new(y_max, y_step);
+    let (x_label, y_label) = (|v: f64| format!("{v:.0}"), |v: f64| usd.label(v));
+    panel(
+        plot,
+        sizes,
+        Axis::new(x_range, x_ticks, &x_label, units_title(ctx, region)).or_short("Units"),
+        Axis::new(
+            0.0..y_max,
+            y_ticks,
+            &y_label,
+            format!("{what} {} (USD)", ctx.headline.period.axis()),
+        )
+        .or_short("Bill (USD)"),
+        Options::default(),
+    )
 }
 
 /// The closed outline of the band between `low` and `high` of each row, each clamped to

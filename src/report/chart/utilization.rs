@@ -10,7 +10,9 @@ use super::annotate::{Note, Place, note};
 use super::frame::{Axis, Options, panel};
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::style::{self, BREAK_EVEN, Backend, DATA, RECOMMENDED};
-use super::units::{recommended_band, region, rule_markers, thinned, units_axis, units_title};
+use super::units::{
+    dashed, recommended_band, region, rule_markers, thinned, units_axis, units_title,
+};
 use crate::report::format::{percent, share};
 use crate::report::words::{capitalized, unit_noun};
 use crate::stats::curve::CurveRow;
@@ -134,12 +136,7 @@ pub fn draw<DB: Backend>(root: &Area<DB>, ctx: &Context) -> anyhow::Result<()> {
         (0.0, 1.05),
     )?;
     if let Some(u) = u_star.filter(|u| *u <= 1.0) {
-        chart.draw_series(DashedLineSeries::new(
-            [(left, u), (right, u)],
-            sizes.px(14.0) as u32,
-            sizes.px(9.0) as u32,
-            BREAK_EVEN.stroke_width(sizes.px(2.0) as u32),
-        ))?;
+        dashed(&mut chart, sizes, ((left, u), (right, u)), BREAK_EVEN)?;
     }
     // The last units' utilization as steps: flat across each step of the sweep.
     let mut staircase = Vec::new();
