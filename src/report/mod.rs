@@ -1,13 +1,18 @@
-//! Output formats as small writers that return bytes: CSV files, the manifest, the replay JSON
-//! and the terminal summary. Nothing here touches the disk.
+//! Output formats as small writers that return bytes: CSV files, the manifest, the replay JSON,
+//! the terminal summary, report.md and the charts, with the recommendation sentence they share
+//! (`headline`) and the business words they use for identifiers (`words`). Nothing here touches
+//! the disk.
 
 pub mod backtest;
 pub mod chart;
 pub mod csv;
 pub mod format;
+pub mod headline;
 pub mod manifest;
 pub mod markdown;
+pub mod portfolio;
 pub mod replay;
 pub mod risk;
 pub mod summary_json;
 pub mod table;
+pub mod words;

@@ -1,5 +1,6 @@
 //! The terminal summary of a run: per pool, each sizing rule's units, P50/P90 cost, savings
-//! against all on-demand, and the break-even utilization.
+//! against all on-demand, the break-even utilization, and the recommendation sentence
+//! (`headline`, the same one the fan chart and report.md print).
 
 use std::fmt::Write;
 
@@ -75,6 +76,11 @@ pub fn summary(report: &RunReport) -> String {
                 usd(row.p50_ci95_high)
             );
         }
+        let _ = writeln!(
+            out,
+            "  Recommended: {}",
+            super::headline::headline(scenario, p).sentence()
+        );
         if p.choices.iter().any(|c| c.capped) {
             let _ = writeln!(
                 out,

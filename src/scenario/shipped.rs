@@ -3,7 +3,7 @@
 //! shipped scenario gets the list and the closest name.
 
 /// Every shipped scenario: (name, TOML). `default` is the built-in default.
-pub const SHIPPED: [(&str, &str); 10] = [
+pub const SHIPPED: [(&str, &str); 11] = [
     ("default", super::DEFAULT_TOML),
     ("azure-ptu", include_str!("../../scenarios/azure-ptu.toml")),
     (
@@ -13,6 +13,10 @@ pub const SHIPPED: [(&str, &str); 10] = [
     (
         "enterprise-platform",
         include_str!("../../scenarios/enterprise-platform.toml"),
+    ),
+    (
+        "large-fleet",
+        include_str!("../../scenarios/large-fleet.toml"),
     ),
     (
         "nightly-batch",

@@ -130,7 +130,7 @@ fn rates_lists_the_spec_models_as_table_and_json() {
 }
 
 #[test]
-fn default_run_writes_five_decodable_png_charts_per_pool() {
+fn default_run_writes_every_chart_where_units_pay_and_one_where_they_do_not() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     ptsim()
@@ -138,9 +138,28 @@ fn default_run_writes_five_decodable_png_charts_per_pool() {
         .arg(&out)
         .assert()
         .success();
-    for pool in ["claude-sonnet-4.5", "claude-haiku-4.5"] {
-        for chart in ["fan", "savings", "traffic", "duration", "rules"] {
-            let path = out.join(format!("{chart}_{pool}.png"));
+    let every = [
+        "fan",
+        "savings",
+        "distribution",
+        "breakdown",
+        "utilization",
+        "traffic",
+        "duration",
+        "rules",
+    ];
+    // Sonnet's units pay: every chart. Haiku's never do: only the fan, which says so.
+    assert!(!out.join("savings_claude-haiku-4.5.png").exists());
+    let charts = every
+        .iter()
+        .map(|c| format!("{c}_claude-sonnet-4.5.png"))
+        .chain([
+            "fan_claude-haiku-4.5.png".to_string(),
+            "portfolio.png".to_string(),
+        ]);
+    {
+        for name in charts {
+            let path = out.join(name);
             let decoder =
                 png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
             let reader = decoder
@@ -262,16 +281,23 @@ fn report_md_states_the_rules_and_shows_charts_that_exist() {
         .success();
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     let links = image_links(&report);
-    assert_eq!(links.len(), 4, "{report}");
+    // No unit count pays for the RAG chatbot on Sonnet: one chart, the fan, says so.
+    assert_eq!(links, ["fan_claude-3.5-sonnet.png"], "{report}");
     for link in &links {
         assert!(out.join(link).is_file(), "{link} is not in the output");
     }
-    // Every rule's row carries the P50 that sizing.csv holds, formatted as the table prints it.
+    // Every rule's row, in plain words, carries the P50 that sizing.csv holds, formatted as the
+    // table prints it.
     for row in read_csv(&out.join("sizing.csv")) {
+        let rule = ptsim::stats::sizing::Rule::ALL
+            .into_iter()
+            .find(|r| r.as_str() == row["rule"])
+            .unwrap();
+        let name = ptsim::report::words::rule_name(rule);
         let line = report
             .lines()
-            .find(|l| l.starts_with(&format!("| {} |", row["rule"])))
-            .unwrap_or_else(|| panic!("no row for {}", row["rule"]));
+            .find(|l| l.starts_with(&format!("| {name}")))
+            .unwrap_or_else(|| panic!("no row for {name}"));
         let p50 = ptsim::report::format::usd(num(&row, "p50"));
         assert!(line.contains(&format!("| {p50} |")), "{line} lacks {p50}");
     }
@@ -287,6 +313,56 @@ fn report_md_states_the_rules_and_shows_charts_that_exist() {
     let report = std::fs::read_to_string(bare.join("report.md")).unwrap();
     assert!(image_links(&report).is_empty(), "{report}");
     assert!(report.contains("## Caveats"));
+}
+
+/// The recommendation — the min-mean count of sizing.csv and its P50 saving from curve.csv, to
+/// three significant figures — is report.md's first section and the summary's `Recommended:`
+/// line; a pool where nothing pays says so in both.
+#[test]
+fn the_recommended_count_and_its_saving_lead_the_report_and_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = ptsim()
+        .args(["run", "--trials", "200", "--charts", "none", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let first = report.split("\n## ").nth(1).expect("a first section");
+    assert!(first.starts_with("Summary"), "{first}");
+    let sizing = read_csv(&out.join("sizing.csv"));
+    let units = |pool: &str| {
+        sizing
+            .iter()
+            .find(|r| r["pool"] == pool && r["rule"] == "min_mean")
+            .map(|r| r["units"].parse::<u32>().unwrap())
+            .unwrap()
+    };
+    let k = units("claude-sonnet-4.5");
+    let saving = num(&curve_row(&out, "claude-sonnet-4.5", k), "savings_p50");
+    let sentence = format!(
+        "Buy {k} units: saves {} a month",
+        ptsim::report::format::usd3(saving)
+    );
+    assert!(
+        k > 0 && first.contains(&sentence),
+        "{sentence} not in {first}"
+    );
+    assert!(
+        stdout.contains(&format!("  Recommended: {sentence}")),
+        "{stdout}"
+    );
+    assert_eq!(units("claude-haiku-4.5"), 0);
+    let no_pay = "No unit count pays: stay on demand";
+    assert!(
+        first.contains(&format!("**Claude Haiku 4.5**: {no_pay}")),
+        "{first}"
+    );
+    assert!(
+        stdout.contains(&format!("  Recommended: {no_pay}")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -2,11 +2,12 @@
 //! sits text a fifth of its size above its anchor, so "4.5" prints as "4 .5" and labels float.
 //! `Typeset` wraps the bitmap backend and lays glyphs out itself — advance, kerning, bearing,
 //! sub-pixel position — with the same embedded fonts and the same widths plotters measures.
-//! SVG needs none of this: the viewer sets the text.
+//! The SVG backend (`svg`) draws the same layout as outlines, so neither format needs a font on the
+//! machine that shows it.
 
 use std::sync::OnceLock;
 
-use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, Glyph, GlyphId, PxScale, ScaleFont, point};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
@@ -30,7 +31,7 @@ fn faces() -> Option<&'static (FontRef<'static>, FontRef<'static>)> {
 
 #[derive(Debug, thiserror::Error)]
 #[error("the embedded chart font cannot be read")]
-struct NoFont;
+pub(super) struct NoFont;
 
 /// A drawing backend that draws text itself and everything else through `inner`.
 pub struct Typeset<B> {
@@ -43,14 +44,17 @@ impl<B> Typeset<B> {
     }
 }
 
-/// Pixels (x, y, coverage) of `text` relative to its anchor, before rotation.
-fn rasterize(
-    font: &FontRef<'static>,
-    size: f32,
-    text: &str,
-    h: HPos,
-    v: VPos,
-) -> Vec<(i32, i32, f32)> {
+/// `text` laid out on one line: its glyphs positioned along the baseline, and the offset that
+/// puts the anchor at the origin — the capitals' top (`Top`), their middle (`Center`) or the
+/// descenders' bottom (`Bottom`), the left end, centre or right end.
+pub(super) struct Layout {
+    pub glyphs: Vec<Glyph>,
+    pub dx: f32,
+    pub baseline: f32,
+}
+
+/// Lays `text` out in `font` at `size` pixels: advance, kerning, anchor.
+pub(super) fn layout(font: &FontRef<'static>, size: f32, text: &str, h: HPos, v: VPos) -> Layout {
     let scale = PxScale::from(size);
     let scaled = font.as_scaled(scale);
     let mut glyphs = Vec::new();
@@ -72,14 +76,44 @@ fn rasterize(
         HPos::Center => -pen / 2.0,
         HPos::Right => -pen,
     };
-    // Top: capitals start at the anchor; Center: capitals are centred on it; Bottom: the
-    // descenders end on it.
     let baseline = match v {
         VPos::Top => cap_height,
         VPos::Center => cap_height / 2.0,
         VPos::Bottom => scaled.descent(),
     };
-    let (dx, baseline) = (dx.round() as i32, baseline.round() as i32);
+    Layout {
+        glyphs,
+        dx: dx.round(),
+        baseline: baseline.round(),
+    }
+}
+
+/// Width in pixels of `text` as `Typeset` and the SVG backend lay it out (plotters' own estimate
+/// measures bold text in the regular face).
+pub fn text_width(style: &plotters::style::TextStyle, text: &str) -> Option<f64> {
+    let font = face(style.font.get_style())?;
+    let size = style.font.get_size() as f32;
+    let scaled = font.as_scaled(PxScale::from(size));
+    let laid = layout(font, size, text, HPos::Left, VPos::Top);
+    let last = laid.glyphs.last()?;
+    Some(f64::from(last.position.x + scaled.h_advance(last.id)))
+}
+
+/// Pixels (x, y, coverage) of `text` relative to its anchor, before rotation.
+fn rasterize(
+    font: &FontRef<'static>,
+    size: f32,
+    text: &str,
+    h: HPos,
+    v: VPos,
+) -> Vec<(i32, i32, f32)> {
+    let scaled = font.as_scaled(PxScale::from(size));
+    let Layout {
+        glyphs,
+        dx,
+        baseline,
+    } = layout(font, size, text, h, v);
+    let (dx, baseline) = (dx as i32, baseline as i32);
     let mut pixels = Vec::new();
     for glyph in glyphs {
         if let Some(outline) = scaled.outline_glyph(glyph) {
@@ -93,6 +127,15 @@ fn rasterize(
         }
     }
     pixels
+}
+
+/// The face of a text style: bold or regular.
+pub(super) fn face(style: FontStyle) -> Option<&'static FontRef<'static>> {
+    let (regular, bold) = faces()?;
+    Some(match style {
+        FontStyle::Bold => bold,
+        _ => regular,
+    })
 }
 
 impl<B: DrawingBackend> DrawingBackend for Typeset<B> {
@@ -182,11 +225,7 @@ impl<B: DrawingBackend> DrawingBackend for Typeset<B> {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        let (regular, bold) = faces().ok_or(DrawingErrorKind::FontError(Box::new(NoFont)))?;
-        let font = match style.style() {
-            FontStyle::Bold => bold,
-            _ => regular,
-        };
+        let font = face(style.style()).ok_or(DrawingErrorKind::FontError(Box::new(NoFont)))?;
         let anchor = style.anchor();
         let transform = style.transform();
         for (x, y, coverage) in

@@ -1,5 +1,6 @@
 //! The frame every chart shares: a title and subtitle on top, then a legend drawn in its own band
-//! above the plot (so it can never cover data), both wrapped to the canvas width.
+//! above the plot (so it can never cover data), both wrapped to the canvas width, and a footnote
+//! at the bottom.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -51,7 +52,10 @@ pub fn text<DB: Backend>(
 
 /// Width in pixels of `text` in `style`.
 fn width<DB: Backend>(area: &Area<DB>, text: &str, style: &TextStyle) -> anyhow::Result<i32> {
-    Ok(area.estimate_text_size(text, style)?.0 as i32)
+    match super::glyphs::text_width(style, text) {
+        Some(w) => Ok(w.ceil() as i32),
+        None => Ok(area.estimate_text_size(text, style)?.0 as i32),
+    }
 }
 
 /// `text` broken at spaces into lines no wider than `max` pixels.
@@ -103,6 +107,21 @@ pub fn header<DB: Backend>(
     Ok(root.split_vertically(y + sizes.px(6.0)).1)
 }
 
+/// Draws `note` in small muted type along the bottom of `area` and returns the area above it.
+pub fn footer<DB: Backend>(area: &Area<DB>, sizes: &Sizes, note: &str) -> anyhow::Result<Area<DB>> {
+    let style = sizes.footnote();
+    let size = style.font.get_size();
+    let margin = sizes.margin();
+    let (width, height) = area.dim_in_pixel();
+    let lines = wrap(area, note, &style, width as i32 - 2 * margin)?;
+    let line_height = (size * 1.3).round() as i32;
+    let top = height as i32 - sizes.px(12.0) - line_height * lines.len() as i32;
+    for (i, line) in lines.iter().enumerate() {
+        text(area, line, (margin, top + i as i32 * line_height), &style)?;
+    }
+    Ok(area.split_vertically(top - sizes.px(4.0)).0)
+}
+
 /// Draws `entries` in rows left to right, wrapping at the canvas width, and returns the area
 /// below them.
 pub fn legend<DB: Backend>(
@@ -125,15 +144,22 @@ pub fn legend<DB: Backend>(
             x = margin;
             y += row_height;
         }
+        // A label wider than the whole row wraps under itself.
+        let lines = if x + w > right {
+            wrap(area, &entry.label, &style, right - x - swatch - gap)?
+        } else {
+            vec![entry.label.clone()]
+        };
         let mid = y + row_height / 2;
         draw_swatch(area, sizes, entry.swatch, (x, mid), (swatch, em(0.43)))?;
-        text(
-            area,
-            &entry.label,
-            (x + swatch + gap, mid - (size * 0.42).round() as i32),
-            &style,
-        )?;
-        x += w + spacing;
+        let mut widest = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let top = mid - (size * 0.42).round() as i32 + i as i32 * row_height;
+            text(area, line, (x + swatch + gap, top), &style)?;
+            widest = widest.max(width(area, line, &style)?);
+        }
+        y += row_height * (lines.len() as i32 - 1);
+        x += swatch + gap + widest + spacing;
     }
     Ok(area.split_vertically(y + row_height + sizes.px(8.0)).1)
 }

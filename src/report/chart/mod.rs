@@ -1,23 +1,34 @@
-//! Deck-ready charts of a run (issue 3; docs/model.md §7, charts): for every pool, five charts —
-//! the break-even fan, savings and risk, a week of traffic against the rules' unit counts, the
-//! load-duration curve and the rules side by side — as PNG or SVG bytes, one function per chart.
-//! The font is embedded (`style`), so nothing here depends on the machine's fonts.
+//! Deck-ready charts of a run (issues 3 and 14; docs/model.md §7), each titled with its takeaway:
+//! for every pool whose units pay, eight charts — the break-even fan, savings and risk, the bill's
+//! distribution at the recommended count, the bill's make-up by count, utilization against u*, a
+//! week of traffic against the rules' counts, the load-duration curve and the rules side by side —
+//! and for a pool where nothing pays only the fan, which says so; plus a portfolio chart across
+//! pools. PNG or SVG bytes, one function per chart. The font is embedded (`style`) and SVG text
+//! is outlines (`svg`), so nothing here depends on the machine's fonts. The backtest's
+//! calibration chart (`calibration`) shares the frame.
 
+mod annotate;
 mod axis;
+mod breakdown;
 pub mod calibration;
+mod distribution;
 mod duration;
 mod fan;
 mod frame;
 mod glyphs;
 mod layout;
 mod load;
+mod portfolio;
 pub mod qq;
 pub mod risk;
+mod rows;
 mod rules;
 mod savings;
 pub mod style;
+mod svg;
 mod traffic;
 mod units;
+mod utilization;
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +38,9 @@ use rayon::prelude::*;
 
 use crate::analysis::{PoolReport, RunReport};
 use crate::cli::ChartFormat;
+use crate::ratecard::Product;
+use crate::report::headline::{Headline, Verdict, headline};
+use crate::report::words::{count, rule_name};
 use crate::scenario::{Pool, Scenario};
 use crate::stats::sizing::{Choice, Rule};
 use layout::Area;
@@ -41,30 +55,48 @@ pub struct ChartOptions {
     pub height: u32,
 }
 
-/// The five charts of a pool, in the order they are written.
+/// The charts of a pool, in the order they are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartKind {
     Fan,
     Savings,
+    Distribution,
+    Breakdown,
+    Utilization,
     Traffic,
     Duration,
     Rules,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Fan,
         ChartKind::Savings,
+        ChartKind::Distribution,
+        ChartKind::Breakdown,
+        ChartKind::Utilization,
         ChartKind::Traffic,
         ChartKind::Duration,
         ChartKind::Rules,
     ];
+
+    /// The charts of a pool with this recommendation: all of them, or only the fan when no unit
+    /// count pays (one chart that says so).
+    pub fn for_verdict(verdict: Verdict) -> &'static [ChartKind] {
+        match verdict {
+            Verdict::StayOnDemand => &[ChartKind::Fan],
+            _ => &ChartKind::ALL,
+        }
+    }
 
     /// The start of the file name: `<stem>_<pool>.png`.
     pub fn stem(self) -> &'static str {
         match self {
             ChartKind::Fan => "fan",
             ChartKind::Savings => "savings",
+            ChartKind::Distribution => "distribution",
+            ChartKind::Breakdown => "breakdown",
+            ChartKind::Utilization => "utilization",
             ChartKind::Traffic => "traffic",
             ChartKind::Duration => "duration",
             ChartKind::Rules => "rules",
@@ -75,6 +107,9 @@ impl ChartKind {
         match self {
             ChartKind::Fan => fan::draw(root, ctx),
             ChartKind::Savings => savings::draw(root, ctx),
+            ChartKind::Distribution => distribution::draw(root, ctx),
+            ChartKind::Breakdown => breakdown::draw(root, ctx),
+            ChartKind::Utilization => utilization::draw(root, ctx),
             ChartKind::Traffic => traffic::draw(root, ctx),
             ChartKind::Duration => duration::draw(root, ctx),
             ChartKind::Rules => rules::draw(root, ctx),
@@ -88,6 +123,7 @@ pub struct Context<'a> {
     pub pool: &'a Pool,
     pub report: &'a PoolReport,
     pub load: &'a LoadSample,
+    pub headline: Headline,
     pub sizes: Sizes,
 }
 
@@ -101,20 +137,37 @@ pub struct RuleGroup {
 }
 
 impl RuleGroup {
-    /// "min_mean, min_p90".
+    /// "Lowest expected cost, lowest bad-case cost (P90) and …": the rules in plain words.
     pub fn names(&self) -> String {
-        let names: Vec<&str> = self.rules.iter().map(|r| r.as_str()).collect();
-        names.join(", ")
+        let names: Vec<String> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let name = rule_name(*r);
+                if i == 0 {
+                    name
+                } else {
+                    let mut chars = name.chars();
+                    chars
+                        .next()
+                        .map_or(String::new(), |f| f.to_lowercase().chain(chars).collect())
+                }
+            })
+            .collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        }
     }
 
     /// "5 units", "1 unit", "0 units (all on-demand)", "40 units (sweep end)".
-    pub fn units_label(&self) -> String {
+    pub fn units_label(&self, product: Product) -> String {
         if self.units == 0 {
-            return "0 units (all on-demand)".to_string();
+            return "no units".to_string();
         }
-        let plural = if self.units == 1 { "" } else { "s" };
         let capped = if self.capped { " (sweep end)" } else { "" };
-        format!("{} unit{plural}{capped}", self.units)
+        format!("{}{capped}", count(self.units, product))
     }
 }
 
@@ -143,25 +196,33 @@ pub fn rule_groups(choices: &[Choice], rules: &[Rule]) -> Vec<RuleGroup> {
 /// Most bytes of bitmaps held at once while charts are drawn in parallel.
 const PARALLEL_BITMAP_BYTES: usize = 512 << 20;
 
-/// Every chart of `report` as (file name, bytes): `fan_<pool>.png` and so on, pool by pool.
-/// Runs in the current rayon pool; the order does not depend on the thread count.
+/// Every chart of `report` as (file name, bytes): `fan_<pool>.png` and so on, pool by pool, then
+/// `portfolio.png` when there are several pools and units pay in one. Runs in the current rayon
+/// pool; the order does not depend on the thread count.
 pub fn render_charts(
     report: &RunReport,
     options: &ChartOptions,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let extension = match options.format {
-        ChartFormat::None => return Ok(Vec::new()),
-        ChartFormat::Png => "png",
-        ChartFormat::Svg => "svg",
+    let Some(extension) = extension(options.format) else {
+        return Ok(Vec::new());
     };
     style::register_fonts()?;
+    let headlines: Vec<Headline> = report
+        .pools
+        .iter()
+        .map(|p| headline(&report.scenario, p))
+        .collect();
     let loads: Vec<LoadSample> = report
         .pools
         .iter()
         .map(|p| load::sample(&report.scenario, p))
         .collect();
     let jobs: Vec<(usize, ChartKind)> = (0..report.pools.len())
-        .flat_map(|i| ChartKind::ALL.map(|kind| (i, kind)))
+        .flat_map(|i| {
+            ChartKind::for_verdict(headlines[i].verdict)
+                .iter()
+                .map(move |&kind| (i, kind))
+        })
         .collect();
     let draw = |&(i, kind): &(usize, ChartKind)| {
         let pool = &report.pools[i];
@@ -170,6 +231,7 @@ pub fn render_charts(
             pool: &report.scenario.pools[pool.pool_index],
             report: pool,
             load: &loads[i],
+            headline: headlines[i].clone(),
             sizes: Sizes::new(options.width, options.height),
         };
         let name = format!("{}_{}.{extension}", kind.stem(), pool.name);
@@ -180,11 +242,20 @@ pub fn render_charts(
     // One bitmap per thread at a time; huge canvases (up to 8000 × 8000, 192 MB each) are
     // drawn one after another instead.
     let bitmap_bytes = options.width as usize * options.height as usize * 3;
-    if bitmap_bytes.saturating_mul(rayon::current_num_threads()) <= PARALLEL_BITMAP_BYTES {
-        jobs.par_iter().map(draw).collect()
-    } else {
-        jobs.iter().map(draw).collect()
+    let mut files: Vec<(String, Vec<u8>)> =
+        if bitmap_bytes.saturating_mul(rayon::current_num_threads()) <= PARALLEL_BITMAP_BYTES {
+            jobs.par_iter().map(draw).collect::<anyhow::Result<_>>()?
+        } else {
+            jobs.iter().map(draw).collect::<anyhow::Result<_>>()?
+        };
+    if portfolio::shown(&headlines) {
+        let chart = portfolio::PortfolioChart::new(report, &headlines, options);
+        files.push((
+            format!("portfolio.{extension}"),
+            render_drawing(&chart, options).map_err(|e| e.context("drawing the portfolio"))?,
+        ));
     }
+    Ok(files)
 }
 
 /// One chart as the bytes of a PNG or SVG file.
@@ -222,7 +293,8 @@ pub fn render_drawing(drawing: &impl Drawing, options: &ChartOptions) -> anyhow:
         ChartFormat::Svg => {
             let mut svg = String::new();
             {
-                let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+                let root =
+                    svg::OutlinedSvg::with_string(&mut svg, (width, height)).into_drawing_area();
                 drawing.draw(&root)?;
                 root.present()?;
             }

@@ -1,15 +1,14 @@
 //! The shared look of the charts: the embedded DejaVu Sans, sizes that scale with the canvas,
-//! the palette (one colour per sizing rule, the same in every chart) and the subtitle every chart
-//! carries. Fonts come from `assets/fonts/`, never from the system: no fontconfig needed.
+//! the palette (one colour per sizing rule, the same in every chart), the subtitle and the
+//! footnote every chart carries. Fonts come from `assets/fonts/`, never from the system: no fontconfig needed.
 
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use crate::ratecard::{Product, Term};
 pub use crate::report::format::grouped;
-use crate::report::format::percent;
+use crate::report::words::{capacity_words, pool_title};
 use crate::scenario::{Pool, Scenario};
 use crate::stats::sizing::Rule;
 
@@ -48,6 +47,12 @@ pub const GRID: RGBColor = RGBColor(226, 228, 231);
 pub const DATA: RGBColor = RGBColor(38, 70, 120);
 /// Reference lines (all on-demand, zero savings, break-even).
 pub const REFERENCE: RGBColor = RGBColor(70, 70, 70);
+/// The recommended count: its marker, line and callout (Okabe–Ito bluish green, as min_mean).
+pub const RECOMMENDED: RGBColor = RGBColor(0, 158, 115);
+/// The break-even utilization u*.
+pub const BREAK_EVEN: RGBColor = RGBColor(150, 40, 40);
+/// Losses and what goes against the recommendation (Okabe–Ito vermillion).
+pub const LOSS: RGBColor = RGBColor(213, 94, 0);
 
 /// Each rule's colour (Okabe–Ito, safe for colour-blind readers).
 pub fn rule_color(rule: Rule) -> RGBColor {
@@ -108,6 +113,35 @@ impl Sizes {
         self.font(21.0, FontStyle::Normal)
     }
 
+    /// Labels on the data (values beside bars, callouts).
+    pub fn label(&self) -> TextStyle<'static> {
+        self.font(20.0, FontStyle::Normal)
+    }
+
+    /// A label in `color`.
+    pub fn label_in(&self, color: RGBColor) -> TextStyle<'static> {
+        let mut style = self.label();
+        style.color = color.to_backend_color();
+        style
+    }
+
+    /// The bold first line of a callout.
+    pub fn label_bold(&self) -> TextStyle<'static> {
+        self.font(21.0, FontStyle::Bold)
+    }
+
+    /// The bold first line of a callout in `color`.
+    pub fn label_bold_in(&self, color: RGBColor) -> TextStyle<'static> {
+        let mut style = self.label_bold();
+        style.color = color.to_backend_color();
+        style
+    }
+
+    /// The footnote: scenario, trials, seed.
+    pub fn footnote(&self) -> TextStyle<'static> {
+        self.font(16.0, FontStyle::Normal).color(&MUTED)
+    }
+
     /// Outer margin of the canvas.
     pub fn margin(&self) -> i32 {
         self.px(28.0)
@@ -119,44 +153,22 @@ impl Sizes {
     }
 }
 
-/// "one_month" as a reader says it.
-pub fn term_words(term: Term) -> &'static str {
-    match term {
-        Term::NoCommit => "no-commitment",
-        Term::OneMonth => "1-month",
-        Term::ThreeMonth => "3-month",
-        Term::SixMonth => "6-month",
-        Term::OneYear => "1-year",
-    }
+/// The subtitle of a pool's charts: "Claude Sonnet 4.5 · model units, 1-month term".
+pub fn subtitle(pool: &Pool) -> String {
+    format!("{} · {}", pool_title(pool), capacity_words(pool))
 }
 
-fn product_words(product: Product) -> &'static str {
-    match product {
-        Product::ModelUnit => "model units",
-        Product::ReservedTier => "reserved-tier blocks",
-        Product::AzurePtu => "Azure PTUs",
-    }
-}
-
-/// The subtitle every chart carries: scenario, pool, product and term, trials, horizon, seed.
-pub fn subtitle(scenario: &Scenario, pool: &Pool) -> String {
+/// The footnote every chart of a run carries: scenario, trials, horizon, start and seed.
+pub fn footnote(scenario: &Scenario) -> String {
+    let start = scenario.start.get(..10).unwrap_or(&scenario.start);
     format!(
-        "{} · {}: {}, {} term · {} trials of {} hours · seed {}",
+        "Scenario {} · {} simulated trials of {} hours from {start} · seed {} · rate card {} · \
+         ptsim {}",
         scenario.name,
-        pool.name,
-        product_words(pool.product),
-        term_words(pool.term),
         grouped(u64::from(scenario.trials)),
         grouped(scenario.horizon_hours as u64),
-        scenario.seed
-    )
-}
-
-/// The subtitle with the break-even utilization u* appended.
-pub fn subtitle_with_break_even(scenario: &Scenario, pool: &Pool, u_star: Option<f64>) -> String {
-    let u = u_star.map_or("n/a (no realtime traffic)".to_string(), percent);
-    format!(
-        "{} · break-even utilization u* = {u}",
-        subtitle(scenario, pool)
+        scenario.seed,
+        scenario.rate_card_date,
+        env!("CARGO_PKG_VERSION")
     )
 }

@@ -8,6 +8,7 @@ use super::{ChartKind, ChartOptions, render_charts};
 use crate::analysis::{RunReport, analyse, plan};
 use crate::cli::ChartFormat;
 use crate::ratecard::RateCard;
+use crate::report::headline::headline;
 use crate::scenario::Scenario;
 
 /// The default scenario cut to 50 trials of two weeks, run once for all tests.
@@ -70,17 +71,28 @@ fn check_png(name: &str, bytes: &[u8], width: u32, height: u32) {
     );
 }
 
-#[test]
-fn every_pool_gets_five_charts_named_after_chart_and_pool() {
-    let files = render_charts(report(), &options(ChartFormat::Png, 800, 450)).expect("charts");
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+/// The file names a run's charts should have: every chart of a pool whose units pay, only the fan
+/// of one where nothing pays, then the portfolio.
+fn expected_names(extension: &str) -> Vec<String> {
+    let report = report();
     let mut expected = Vec::new();
-    for pool in &report().pools {
-        for kind in ChartKind::ALL {
-            expected.push(format!("{}_{}.png", kind.stem(), pool.name));
+    for pool in &report.pools {
+        let verdict = headline(&report.scenario, pool).verdict;
+        for kind in ChartKind::for_verdict(verdict) {
+            expected.push(format!("{}_{}.{extension}", kind.stem(), pool.name));
         }
     }
-    assert_eq!(names, expected);
+    expected.push(format!("portfolio.{extension}"));
+    expected
+}
+
+#[test]
+fn a_pool_that_pays_gets_eight_charts_one_that_does_not_gets_the_fan() {
+    let files = render_charts(report(), &options(ChartFormat::Png, 800, 450)).expect("charts");
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(names, expected_names("png"));
+    // The default's Sonnet pool pays, its Haiku pool does not.
+    assert_eq!(names.len(), 8 + 1 + 1, "{names:?}");
     for (name, bytes) in &files {
         check_png(name, bytes, 800, 450);
     }
@@ -89,7 +101,7 @@ fn every_pool_gets_five_charts_named_after_chart_and_pool() {
 #[test]
 fn default_size_pngs_decode_with_title_and_content() {
     let files = render_charts(report(), &options(ChartFormat::Png, 1600, 900)).expect("charts");
-    assert_eq!(files.len(), 10);
+    assert_eq!(files.len(), expected_names("png").len());
     for (name, bytes) in &files {
         check_png(name, bytes, 1600, 900);
     }
@@ -105,18 +117,57 @@ fn the_smallest_allowed_canvas_still_renders() {
 }
 
 #[test]
-fn svg_charts_are_svg_documents_with_text() {
+fn svg_charts_draw_their_text_as_outlines_and_need_no_font() {
     let files = render_charts(report(), &options(ChartFormat::Svg, 1600, 900)).expect("charts");
-    assert_eq!(files.len(), 10);
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(names, expected_names("svg"));
     for (name, bytes) in &files {
-        assert!(name.ends_with(".svg"), "{name}");
         let text = std::str::from_utf8(bytes).expect("UTF-8");
         assert!(
             text.starts_with("<svg") && text.trim_end().ends_with("</svg>"),
             "{name}"
         );
-        assert!(text.contains("<text") && text.contains("seed 42"), "{name}");
+        // No text node for a viewer to set in a system font: every string is a filled path.
+        assert!(
+            !text.contains("<text") && !text.contains("font-family") && !text.contains("@font"),
+            "{name} depends on a font"
+        );
+        assert!(
+            text.matches("<path d=\"M").count() > 10,
+            "{name}: no outlined text"
+        );
     }
+}
+
+/// The fan chart's title is the recommendation sentence, and it names the recommended count and
+/// its P50 saving as the curve holds them.
+#[test]
+fn the_fan_title_names_the_recommended_count_and_its_saving() {
+    let report = report();
+    let pool = &report.pools[0];
+    let units = pool
+        .choices
+        .iter()
+        .find(|c| c.rule == crate::stats::sizing::Rule::MinMean)
+        .expect("min_mean")
+        .units;
+    let saving = crate::report::format::usd3(pool.row_at(units).savings_p50);
+    let sizes = crate::report::chart::style::Sizes::new(1600, 900);
+    let loads = super::load::sample(&report.scenario, pool);
+    let ctx = super::Context {
+        scenario: &report.scenario,
+        pool: &report.scenario.pools[pool.pool_index],
+        report: pool,
+        load: &loads,
+        headline: headline(&report.scenario, pool),
+        sizes,
+    };
+    let title = super::fan::title(&ctx);
+    assert_eq!(title, headline(&report.scenario, pool).sentence());
+    assert!(
+        title.starts_with(&format!("Buy {units} units: saves {saving} over 2 weeks")),
+        "{title}"
+    );
 }
 
 #[test]
@@ -163,7 +214,7 @@ fn terms_regret_and_tornado_charts_decode_with_title_and_content() {
         let opts = options(ChartFormat::Png, w, h);
         let mut files = super::risk::terms_charts(&terms, &opts).expect("terms charts");
         files.extend(super::risk::tornado_charts(&scenario, 8, &rows, &opts).expect("tornado"));
-        assert_eq!(files.len(), 3);
+        assert_eq!(files.len(), 3, "terms, regret and one tornado");
         for (name, bytes) in &files {
             if w == 1600 {
                 check_png(name, bytes, w, h);

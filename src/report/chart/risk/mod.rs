@@ -1,64 +1,17 @@
-//! Charts of the commitment-risk commands (issue 5): the cost distribution and the regret of
-//! every term and policy (`ptsim terms`), and the tornado of `ptsim sensitivity`. They share the
-//! frame, fonts and axes of `run`'s charts; rows are drawn top to bottom, one per option.
+//! Charts of the commitment-risk commands (issues 5 and 14): the cost distribution and the regret
+//! of every term and policy (`ptsim terms`), and the tornado of `ptsim sensitivity`. They share
+//! the frame, fonts and axes of `run`'s charts; rows are drawn top to bottom, one per option.
 
 mod terms;
 mod tornado;
 
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
 pub use terms::{RegretChart, TermsChart, terms_charts};
 pub use tornado::{TornadoChart, tornado_charts};
 
-use super::frame::{Axis, Panel};
-use super::style::Sizes;
+/// The share of a dollar axis's width its data takes: the rest holds the labels beside the rows.
+const DATA_SHARE: f64 = 0.6;
 
-/// The rows axis: `n` rows, the first on top, labelled by `label(i)`.
-fn rows<'f>(n: usize, label: &'f dyn Fn(f64) -> String) -> Axis<'f> {
-    Axis::new(
-        -0.6..n as f64 - 0.4,
-        (0..n).map(|i| i as f64).collect(),
-        label,
-        "",
-    )
-}
-
-/// The y coordinate of row `i` of `n` (the first on top).
-fn row_y(i: usize, n: usize) -> f64 {
-    (n - 1 - i) as f64
-}
-
-/// The row index a y tick stands for.
-fn row_of(y: f64, n: usize) -> usize {
-    (n as f64 - 1.0 - y.round()).max(0.0) as usize
-}
-
-/// `text` just right of `(x, y)`, vertically centred, on a white box.
-fn value_label<DB: super::style::Backend>(
-    chart: &mut Panel<DB>,
-    (x, y): (f64, f64),
-    text: String,
-    sizes: &Sizes,
-    anchor: HPos,
-) -> anyhow::Result<()> {
-    let style = sizes.tick().pos(Pos::new(anchor, VPos::Center));
-    let (w, h) = chart.plotting_area().estimate_text_size(&text, &style)?;
-    let (gap, pad, w, h) = (sizes.px(10.0), sizes.px(3.0), w as i32, h as i32);
-    let (left, right) = match anchor {
-        HPos::Right => (-gap - w, -gap),
-        _ => (gap, gap + w),
-    };
-    let text_x = if matches!(anchor, HPos::Right) {
-        -gap
-    } else {
-        gap
-    };
-    let backdrop = Rectangle::new(
-        [(left - pad, -h / 2 - pad), (right + pad, h / 2 + pad)],
-        WHITE.filled(),
-    );
-    chart
-        .draw_series([EmptyElement::at((x, y)) + backdrop + Text::new(text, (text_x, 0), style)])?;
-    Ok(())
+/// The x range that puts `low..high` in the left `DATA_SHARE` of the plot.
+fn with_label_room(low: f64, high: f64) -> (f64, f64) {
+    (low, low + (high - low).max(1e-9) / DATA_SHARE)
 }
