@@ -148,10 +148,17 @@ pub fn run(args: &BacktestArgs) -> anyhow::Result<()> {
             origins.len()
         ));
     }
+    let progress =
+        crate::progress::Progress::new(priced.len() as u64, "forecasts").with_label("backtest");
     let windows = priced
         .par_iter()
-        .map(|&origin| predict_window(args, &series, origin, &key, &choice, &card, &history))
+        .map(|&origin| {
+            let window = predict_window(args, &series, origin, &key, &choice, &card, &history);
+            progress.inc(1);
+            window
+        })
         .collect::<anyhow::Result<Vec<Window>>>()?;
+    progress.finish();
     let report = summarize(args, key, history.clone(), windows, skipped_windows);
     let json = serde_json::to_string_pretty(&report)? + "\n";
     let dir = write_outputs(args, &report, &json)?;
@@ -176,12 +183,15 @@ fn predict_window(
     let (train, test) = (args.train_days as usize * 24, args.test_days as usize * 24);
     let training = series.slice(origin - train, origin);
     let realized = series.slice(origin, origin + test);
-    let fit = fit_history(&training, &args.forecast.fit_options(test)).map_err(|m| {
+    let mut fit = fit_history(&training, &args.forecast.fit_options(test)).map_err(|m| {
         UsageError(format!(
             "history {history}: training window from {}: {m}",
             format_epoch_hour(training.start_epoch_hour)
         ))
     })?;
+    // The realized days are priced hour by hour, so the forecast is too: a sub-hourly
+    // history's within-hour spread would price minutes the replay cannot see.
+    fit.intra_hour_cv = None;
     let text = writer::scenario_toml(
         &writer::Header {
             name: "backtest",

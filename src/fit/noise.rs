@@ -1,4 +1,4 @@
-//! The random part of a history (SPEC §5.1 noise and bursts): residuals `r_h = y_h / baseline_h`
+//! The random part of a history (docs/model.md §5.1 noise and bursts): residuals `r_h = y_h / baseline_h`
 //! split into bursts (runs of hours far above the rest) and hourly noise; lognormal and gamma
 //! fitted to the noise by maximum likelihood, the better likelihood chosen, its CV with a
 //! standard error; the AR(1) coefficient of the normal scores (the log residuals for lognormal);

@@ -1,4 +1,4 @@
-//! The deterministic part of a history (SPEC §5.2, the parametric model of §7): hour-of-day and
+//! The deterministic part of a history (docs/model.md §5.2, the parametric model of §7): hour-of-day and
 //! day-of-week profiles (multiplicative, mean 1), a log-linear trend of the daily level kept only
 //! when significant, the level now, and the day-to-day wander of the level.
 

@@ -1,4 +1,4 @@
-//! Usage histories (SPEC §5, fitted and bootstrap sources): a CSV trace or CloudWatch JSON
+//! Usage histories (docs/model.md §5, fitted and bootstrap sources): a CSV trace or CloudWatch JSON
 //! exports turned into one UTC hourly series, with every bad row named. `ptsim fit`,
 //! `ptsim backtest` and `[workloads.bootstrap]` read histories through here.
 
@@ -239,7 +239,7 @@ impl Gaps {
     }
 }
 
-/// Reads one or more history files into one series: a CSV trace (SPEC §5), or CloudWatch JSON
+/// Reads one or more history files into one series: a CSV trace (docs/model.md §5), or CloudWatch JSON
 /// (`get-metric-data` or `get-metric-statistics`, one metric per file allowed), told apart by
 /// their first character. Several files are merged metric by metric; a CSV must come alone.
 pub fn read(paths: &[PathBuf], options: &ReadOptions) -> Result<HourlySeries, HistoryError> {

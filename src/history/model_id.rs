@@ -1,6 +1,6 @@
 //! Bedrock model ids as CloudWatch's `ModelId` dimension and the console show them — ARNs,
 //! cross-region inference profiles (`us.`, `eu.`, `apac.`, `global.` …), provider prefixes and
-//! version suffixes — normalised to the rate-card key (SPEC §7: `claude-sonnet-4.5`, `nova-pro`,
+//! version suffixes — normalised to the rate-card key (docs/model.md §7: `claude-sonnet-4.5`, `nova-pro`,
 //! `llama-3.3-70b` …).
 
 use crate::ratecard::RateCard;

@@ -1,6 +1,6 @@
 //! Business words for what the CSV files call by identifiers: sizing rules, terms, capacity
 //! products, pools and their units. Charts and report.md say these; the CSV columns and JSON keys
-//! keep their identifiers (SPEC §7).
+//! keep their identifiers (docs/model.md §7).
 
 use std::sync::OnceLock;
 

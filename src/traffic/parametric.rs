@@ -188,40 +188,29 @@ impl Parametric {
             self.growth_per_month_sd,
         );
 
-        let innovation_scale = (1.0 - self.ar1 * self.ar1).sqrt();
-        let lognormal_sigma = (1.0 + self.noise_cv * self.noise_cv).ln().sqrt();
-        let mut score = 0.0;
-        let mut clock = WeekClock::at(start_epoch_hour);
-        for (h, slot) in input.iter_mut().enumerate() {
-            let e: f64 = StandardNormal.sample(rng);
-            score = if h == 0 {
-                e
-            } else {
-                self.ar1 * score + innovation_scale * e
-            };
-            // Growth and lognormal noise share one exp: exp(g·h) · exp(σz − σ²/2).
-            let mut log_multiplier = log_growth_per_hour * h as f64;
-            let noise = match (self.noise, &self.gamma, &self.noise_quantiles) {
-                (Noise::Lognormal, _, _) => {
-                    log_multiplier += lognormal_log_mean_one(lognormal_sigma, score);
-                    1.0
-                }
-                (Noise::Gamma, Some(g), _) => {
-                    g.quantile_from_normal_score(score) * self.noise_cv.powi(2)
-                }
-                (Noise::Empirical, _, Some(table)) => table.from_normal_score(score),
-                _ => 1.0,
-            };
-            let shape = match &self.hour_of_day_weekend {
-                Some(weekend) if clock.day >= 5 => weekend,
-                _ => &self.hour_of_day,
-            };
-            *slot = level
-                * shape[clock.hour]
-                * self.day_of_week[clock.day]
-                * noise
-                * log_multiplier.exp();
-            clock.tick();
+        match &self.hour_of_day_weekend {
+            None => self.fill_input(
+                rng,
+                start_epoch_hour,
+                level,
+                log_growth_per_hour,
+                input,
+                |c| self.hour_of_day[c.hour],
+            ),
+            Some(weekend) => self.fill_input(
+                rng,
+                start_epoch_hour,
+                level,
+                log_growth_per_hour,
+                input,
+                |c| {
+                    if c.day >= 5 {
+                        weekend[c.hour]
+                    } else {
+                        self.hour_of_day[c.hour]
+                    }
+                },
+            ),
         }
         if let Some(b) = self.bursts {
             apply_bursts(&b, rng, input);
@@ -239,6 +228,51 @@ impl Parametric {
         }
         if self.output_ratio_cv > 0.0 {
             self.vary_output_mix(rng, output);
+        }
+    }
+
+    /// The input multipliers of every hour (level × growth × daily shape × weekday × noise), the
+    /// daily shape read through `shape` (monomorphised: the weekday/weekend choice costs
+    /// nothing where there is no weekend shape).
+    fn fill_input(
+        &self,
+        rng: &mut ChaCha8Rng,
+        start_epoch_hour: i64,
+        level: f64,
+        log_growth_per_hour: f64,
+        input: &mut [f64],
+        shape: impl Fn(&WeekClock) -> f64,
+    ) {
+        let innovation_scale = (1.0 - self.ar1 * self.ar1).sqrt();
+        let lognormal_sigma = (1.0 + self.noise_cv * self.noise_cv).ln().sqrt();
+        let mut score = 0.0;
+        let mut clock = WeekClock::at(start_epoch_hour);
+        for (h, slot) in input.iter_mut().enumerate() {
+            let e: f64 = StandardNormal.sample(rng);
+            score = if h == 0 {
+                e
+            } else {
+                self.ar1 * score + innovation_scale * e
+            };
+            // Growth and lognormal noise share one exp: exp(g·h) · exp(σz − σ²/2).
+            let mut log_multiplier = log_growth_per_hour * h as f64;
+            let noise = match (self.noise, &self.gamma) {
+                (Noise::Lognormal, _) => {
+                    log_multiplier += lognormal_log_mean_one(lognormal_sigma, score);
+                    1.0
+                }
+                (Noise::Gamma, Some(g)) => {
+                    g.quantile_from_normal_score(score) * self.noise_cv.powi(2)
+                }
+                (Noise::Empirical, _) => self
+                    .noise_quantiles
+                    .as_ref()
+                    .map_or(1.0, |table| table.from_normal_score(score)),
+                _ => 1.0,
+            };
+            *slot =
+                level * shape(&clock) * self.day_of_week[clock.day] * noise * log_multiplier.exp();
+            clock.tick();
         }
     }
 
