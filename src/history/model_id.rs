@@ -48,8 +48,9 @@ pub fn rate_card_key(id: &str, card: &RateCard) -> Result<String, String> {
         .find(|c| card.models.contains_key(c))
         .ok_or_else(|| {
             format!(
-                "model '{id}' (read as '{stem}') is not in the rate card; expected one of: {}",
-                card.keys()
+                "model '{id}' (read as '{stem}') is not in the rate card; expected one of: {}{}",
+                card.keys(),
+                crate::suggest::did_you_mean(&stem, card.models.keys().map(String::as_str))
             )
         })
 }
@@ -123,6 +124,13 @@ fn dotted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mistyped_model_gets_the_closest_key() {
+        let card = RateCard::shipped();
+        let e = rate_card_key("claude-sonet-4.5", &card).unwrap_err();
+        assert!(e.ends_with("did you mean `claude-sonnet-4.5`?"), "{e}");
+    }
 
     #[test]
     fn bedrock_ids_map_to_rate_card_keys() {
