@@ -40,16 +40,16 @@ impl CalibrationChart {
     /// The chart of a backtest, with a title that states the verdict.
     pub fn of(report: &Backtest) -> Self {
         let o = &report.overall;
-        // Windows that overlap share their days: as many independent cases as there are
-        // non-overlapping windows' worth.
-        let independent = (o.cases as f64 * f64::from(report.step_days)
-            / f64::from(report.test_days))
-        .min(o.cases as f64);
+        // The unit levels of one window share its days, and overlapping windows share days too:
+        // as many independent cases as there are non-overlapping windows' worth.
+        let windows = report.windows.len() as f64;
+        let independent =
+            (windows * f64::from(report.step_days) / f64::from(report.test_days)).min(windows);
         CalibrationChart {
             title: verdict(o, independent),
             subtitle: format!(
                 "Backtest of {} on {}: fit {} days, predict the next {}, {} forecasts ({} \
-                 priced cases, about {:.0} independent; {} trials each). P10–P90 held {:.0}%, \
+                 priced cases, about {:.0} independent windows; {} trials each). P10–P90 held {:.0}%, \
                  P5–P95 {:.0}%; median P10–P90 width {:.0}% of P50.",
                 report.history,
                 report.model,
@@ -74,7 +74,8 @@ impl CalibrationChart {
 }
 
 /// "P10–P90 held the realized cost in 78% of 300 cases (nominal 80%): the bands are honest",
-/// judged within two binomial standard errors of 80% for `independent` cases.
+/// judged within two binomial standard errors of 80% for `independent` cases (non-overlapping
+/// windows: the levels of one window and windows that overlap share their days).
 pub fn verdict(c: &Calibration, independent: f64) -> String {
     let share = c.share_p10_p90();
     let tolerance = 2.0 * (0.8 * 0.2 / independent.max(1.0)).sqrt();
