@@ -4,6 +4,7 @@ pub mod backtest;
 pub mod completions;
 pub mod fit;
 pub mod import;
+pub mod plan;
 pub mod rates;
 pub mod replay;
 pub mod run;

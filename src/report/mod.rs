@@ -6,6 +6,7 @@ pub mod csv;
 pub mod format;
 pub mod manifest;
 pub mod markdown;
+pub mod plans;
 pub mod replay;
 pub mod risk;
 pub mod summary_json;

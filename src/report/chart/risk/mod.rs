@@ -2,12 +2,17 @@
 //! every term and policy (`ptsim terms`), and the tornado of `ptsim sensitivity`. They share the
 //! frame, fonts and axes of `run`'s charts; rows are drawn top to bottom, one per option.
 
+mod distribution;
+mod plan_units;
+mod plans;
 mod terms;
 mod tornado;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+pub use plan_units::PlanUnitsChart;
+pub use plans::{PlansChart, plan_charts};
 pub use terms::{RegretChart, TermsChart, terms_charts};
 pub use tornado::{TornadoChart, tornado_charts};
 

@@ -5,17 +5,16 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
-use super::super::axis::{UsdAxis, nice_ticks, padded};
-use super::super::frame::{Axis, Options, panel, ticks_that_fit};
+use super::super::frame::{Axis, Options, panel};
 use super::super::layout::{Area, Entry, Swatch, header, legend};
 use super::super::style::{self, Backend, DATA, REFERENCE, Sizes, term_words};
 use super::super::{ChartOptions, Drawing, extension, render_drawing};
+use super::distribution::{DistributionRow, distribution_panel, usd_axis};
 use super::{row_of, row_y, rows, value_label};
 use crate::ratecard::Term;
 use crate::report::format::{percent, usd_compact};
 use crate::risk::regret::{FIXED, HINDSIGHT, ON_DEMAND, ROLLING, TermsSample};
 use crate::risk::{PoolTerms, TermsReport};
-use crate::stats::quantile::percentile_sorted;
 
 /// Colour of each policy.
 fn policy_color(policy: &str) -> RGBColor {
@@ -107,13 +106,6 @@ pub fn terms_charts(
     Ok(files)
 }
 
-/// A dollar x axis over `low..high`: range, ticks and labels.
-fn usd_axis(sizes: &Sizes, width: u32, low: f64, high: f64) -> (f64, f64, Vec<f64>, UsdAxis) {
-    let (lo, hi) = padded(low, high, 0.04);
-    let (ticks, step) = nice_ticks(lo, hi, ticks_that_fit(sizes, width, 5.0).min(8));
-    (lo, hi, ticks, UsdAxis::new(hi.abs().max(lo.abs()), step))
-}
-
 impl Drawing for TermsChart<'_> {
     fn draw<DB: Backend>(&self, root: &Area<DB>) -> anyhow::Result<()> {
         let sizes = &self.sizes;
@@ -133,66 +125,22 @@ impl Drawing for TermsChart<'_> {
             Entry::new(Swatch::Marker(policy_color(HINDSIGHT)), "hindsight"),
         ];
         let plot = legend(&body, sizes, &entries)?;
-        let n = samples.len();
-        let names: Vec<String> = samples.iter().map(label).collect();
-        let name_of = |v: f64| names[row_of(v, n).min(n - 1)].clone();
-        let low = samples
+        let rows: Vec<DistributionRow> = samples
             .iter()
-            .map(|s| s.row.p5)
-            .fold(f64::INFINITY, f64::min);
-        let high = samples.iter().map(|s| s.row.p95).fold(0.0, f64::max);
-        // Room on the right for the P50 labels beside the whiskers.
-        let right = high + 0.2 * (high - low.min(high)).max(high.abs() * 0.05);
-        let (lo, hi, ticks, usd) = usd_axis(sizes, plot.dim_in_pixel().0, low.min(high), right);
-        let x_label = |v: f64| usd.label(v);
+            .map(|s| DistributionRow {
+                label: label(s),
+                color: policy_color(s.row.policy),
+                costs_sorted: &s.costs_sorted,
+                mean: s.row.mean,
+                note: format!("P50 {}", usd_compact(s.row.p50)),
+                caption: String::new(),
+            })
+            .collect();
         let title = format!(
             "Total cost over {} hours (USD, after discount)",
             style::grouped(self.pool.plan.window_hours as u64)
         );
-        let mut chart = panel(
-            &plot,
-            sizes,
-            Axis::new(lo..hi, ticks, &x_label, title).or_short("Cost (USD)"),
-            rows(n, &name_of),
-            Options {
-                no_y_grid: true,
-                ..Options::default()
-            },
-        )?;
-        let half = 0.3;
-        for (i, s) in samples.iter().enumerate() {
-            let y = row_y(i, n);
-            let color = policy_color(s.row.policy);
-            let q = |p| percentile_sorted(&s.costs_sorted, p);
-            let stroke = color.stroke_width(sizes.px(3.0) as u32);
-            chart.draw_series([
-                PathElement::new(vec![(s.row.p5, y), (s.row.p95, y)], stroke),
-                PathElement::new(vec![(s.row.p5, y - 0.15), (s.row.p5, y + 0.15)], stroke),
-                PathElement::new(vec![(s.row.p95, y - 0.15), (s.row.p95, y + 0.15)], stroke),
-            ])?;
-            let (q25, q75) = (q(0.25), q(0.75));
-            chart.draw_series([
-                Rectangle::new([(q25, y - half), (q75, y + half)], color.mix(0.35).filled()),
-                Rectangle::new([(q25, y - half), (q75, y + half)], stroke),
-            ])?;
-            chart.draw_series([PathElement::new(
-                vec![(s.row.p50, y - half), (s.row.p50, y + half)],
-                style::INK.stroke_width(sizes.px(4.0) as u32),
-            )])?;
-            let dot = sizes.px(6.0);
-            chart.draw_series([
-                Circle::new((s.row.mean, y), dot, style::INK.filled()),
-                Circle::new((s.row.mean, y), dot, WHITE.stroke_width(2)),
-            ])?;
-            value_label(
-                &mut chart,
-                (s.row.p95, y),
-                format!("P50 {}", usd_compact(s.row.p50)),
-                sizes,
-                HPos::Left,
-            )?;
-        }
-        Ok(())
+        distribution_panel(&plot, sizes, &rows, (title, "Cost (USD)"))
     }
 }
 
