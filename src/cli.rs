@@ -191,7 +191,7 @@ pub struct PlanArgs {
     /// Scenario file (TOML); its [plan] section and [[plans]] tables configure the search and the
     /// plans compared. Without one, the built-in default scenario.
     pub scenario: Option<PathBuf>,
-    /// Trials [default: the scenario's [plan] trials, 1000].
+    /// Trials [default: the scenario's [plan] trials, else its [risk] trials, 200].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub trials: Option<u32>,
     /// What the best plan minimises [default: the scenario's, mean].

@@ -13,10 +13,15 @@ use crate::plan::{PlanSettings, analyse_plans};
 use crate::report::chart::risk::plan_charts;
 use crate::report::csv::to_csv;
 use crate::report::plans::{plans_section, plans_summary};
+use crate::scenario::Scenario;
 
-/// The scenario's plan settings with the command line's overrides.
-fn settings(args: &PlanArgs, scenario_settings: Option<&PlanSettings>) -> PlanSettings {
-    let mut settings = scenario_settings.cloned().unwrap_or_default();
+/// The scenario's plan settings (its `[risk] trials` when it has no `[plan]`) with the command
+/// line's overrides.
+fn settings(args: &PlanArgs, scenario: &Scenario) -> PlanSettings {
+    let mut settings = scenario.plan.clone().unwrap_or_else(|| PlanSettings {
+        trials: scenario.risk.trials,
+        ..PlanSettings::default()
+    });
     if let Some(trials) = args.trials {
         settings.trials = trials;
     }
@@ -35,7 +40,7 @@ fn settings(args: &PlanArgs, scenario_settings: Option<&PlanSettings>) -> PlanSe
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let out = &args.output;
     let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
-    let settings = settings(args, scenario.plan.as_ref());
+    let settings = settings(args, &scenario);
     let out_dir = out.out_dir(&scenario.name);
     let charts = out.charts();
     let (files, table) = super::thread_pool(out.threads)?.install(|| {

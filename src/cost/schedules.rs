@@ -39,7 +39,7 @@ impl PoolHours {
             Some(None) if !self.arrivals.is_empty() => return reference(),
             found => found.flatten(),
         };
-        let realtime: Vec<Realtime> = schedules.iter().map(|s| self.realtime(model, s)).collect();
+        let realtime = self.realtime(model, schedules);
         let mut absorbed: Vec<Option<Absorbed>> = vec![None; schedules.len()];
         if let Some(queue) = &queue {
             let pending: Vec<usize> = (0..schedules.len())
@@ -71,35 +71,54 @@ impl PoolHours {
             .collect()
     }
 
-    /// The realtime side of one schedule, as the reference replay computes it.
-    fn realtime(&self, model: &PoolModel, schedule: &[u32]) -> Realtime {
+    /// The realtime side of each schedule, hour by hour as the reference replay computes it
+    /// (so each schedule's sums are in the same order); the spill at each distinct unit count of
+    /// an hour is computed once (the lognormal spill is the costly part).
+    fn realtime(&self, model: &PoolModel, schedules: &[&[u32]]) -> Vec<Realtime> {
         let bursty = model.intra_hour_cv > 0.0;
-        let mut part = Realtime {
-            on_demand_usd: 0.0,
-            spilled_tokens: 0.0,
-            served: bursty.then(|| vec![0.0; self.hours()]),
-            served_load: 0.0,
-        };
-        for (h, &units) in schedule.iter().enumerate() {
-            let (k, load) = (f64::from(units), self.realtime_load[h]);
+        let mut parts: Vec<Realtime> = schedules
+            .iter()
+            .map(|_| Realtime {
+                on_demand_usd: 0.0,
+                spilled_tokens: 0.0,
+                served: bursty.then(|| vec![0.0; self.hours()]),
+                served_load: 0.0,
+            })
+            .collect();
+        let mut spills: Vec<(u32, f64)> = Vec::new();
+        for h in 0..self.hours() {
+            let load = self.realtime_load[h];
             if load <= 0.0 {
                 continue;
             }
-            let spill_load = if bursty {
-                lognormal_spill(load, k, model.intra_hour_cv)
-            } else {
-                (load - k).max(0.0)
-            };
-            let spill_frac = spill_load / load;
-            part.on_demand_usd += spill_frac * self.realtime_value_usd[h];
-            part.spilled_tokens += spill_frac * (self.realtime_input[h] + self.realtime_output[h]);
-            let served = load - spill_load;
-            if let Some(by_hour) = part.served.as_mut() {
-                by_hour[h] = served;
+            spills.clear();
+            for (part, schedule) in parts.iter_mut().zip(schedules) {
+                let units = schedule[h];
+                let spill_load = match spills.iter().find(|(k, _)| *k == units) {
+                    Some(&(_, spill)) => spill,
+                    None => {
+                        let k = f64::from(units);
+                        let spill = if bursty {
+                            lognormal_spill(load, k, model.intra_hour_cv)
+                        } else {
+                            (load - k).max(0.0)
+                        };
+                        spills.push((units, spill));
+                        spill
+                    }
+                };
+                let spill_frac = spill_load / load;
+                part.on_demand_usd += spill_frac * self.realtime_value_usd[h];
+                part.spilled_tokens +=
+                    spill_frac * (self.realtime_input[h] + self.realtime_output[h]);
+                let served = load - spill_load;
+                if let Some(by_hour) = part.served.as_mut() {
+                    by_hour[h] = served;
+                }
+                part.served_load += served;
             }
-            part.served_load += served;
         }
-        part
+        parts
     }
 
     fn schedule_outcome(

@@ -63,7 +63,7 @@ impl Default for PlanSettings {
             months: DEFAULT_MONTHS,
             terms: None,
             goal: Goal::default(),
-            trials: 1000,
+            trials: crate::scenario::RiskSettings::default().trials,
             search: SearchMethod::Auto,
             plans: Vec::new(),
         }

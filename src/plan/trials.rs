@@ -158,16 +158,25 @@ pub fn replay(
     trials: u32,
 ) -> Vec<TrialPrices> {
     let reads_load = plans.iter().any(Plan::resizes);
+    let on_demand = Plan {
+        name: String::new(),
+        layers: Vec::new(),
+    };
     (0..u64::from(trials))
         .into_par_iter()
         .map(|t| {
             let (switch_month, hours) = draw.trial(t);
             let load = reads_load.then(|| MonthlyLoad::new(hours.realtime_load()));
-            let all: Vec<&Plan> = plans.iter().chain([&hindsight[t as usize]]).collect();
+            // All on-demand first: an empty schedule, priced as `evaluate(model, 0)` is.
+            let all: Vec<&Plan> = std::iter::once(&on_demand)
+                .chain(plans)
+                .chain([&hindsight[t as usize]])
+                .collect();
             let mut priced = price(&all, ctx, &hours, draw, switch_month, load.as_ref());
             let hindsight = priced.pop().expect("the hindsight plan was priced");
+            let on_demand_usd = priced.remove(0).total_usd;
             TrialPrices {
-                on_demand_usd: hours.evaluate(&draw.pool.model, 0).total_usd,
+                on_demand_usd,
                 plans: priced,
                 hindsight,
             }

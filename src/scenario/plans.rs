@@ -9,17 +9,22 @@ use super::{Pool, TermPrice};
 use crate::plan::layer::{PlanContext, bill, fits, term_months};
 use crate::plan::{Layer, ListedPlan, MAX_MONTHS, Plan, PlanSettings};
 
-/// The plan settings, or None when the scenario has neither section.
+/// The plan settings, or None when the scenario has neither section; trials default to
+/// `risk_trials` (`[risk] trials`).
 pub(super) fn resolve(
     loc: &Locator,
     file: Option<&PlanFile>,
     listed: &[ListedPlanFile],
     pools: &[Pool],
+    risk_trials: u32,
 ) -> Result<Option<PlanSettings>, ScenarioError> {
     if file.is_none() && listed.is_empty() {
         return Ok(None);
     }
-    let mut settings = PlanSettings::default();
+    let mut settings = PlanSettings {
+        trials: risk_trials,
+        ..PlanSettings::default()
+    };
     if let Some(f) = file {
         if let Some(m) = &f.months {
             let months = *m.get_ref() as usize;

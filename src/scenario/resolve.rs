@@ -468,7 +468,7 @@ pub fn resolve(
     }
 
     let risk = resolve_risk(&loc, file.risk.as_ref(), &pools)?;
-    let plan = super::plans::resolve(&loc, file.plan.as_ref(), &file.plans, &pools)?;
+    let plan = super::plans::resolve(&loc, file.plan.as_ref(), &file.plans, &pools, risk.trials)?;
     let edp_discount = file.edp_discount.map_or(0.0, |d| d.0);
     for pool in &mut pools {
         pool.model.discount = edp_discount;
