@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::ratecard::Term;
 use crate::scenario::{Pool, Scenario};
-use crate::simulate::sweep_end;
+use crate::simulate::default_max_units;
 pub use layer::{Layer, Plan, PlanContext, Resize};
 pub use objective::{Goal, Objective};
 pub use search::SearchMethod;
@@ -30,7 +30,7 @@ use search::{Evaluator, Space};
 pub use strategy::SearchSummary;
 use strategy::{find_best, single_term_optima};
 use summary::{Candidate, LISTED, ON_DEMAND, PlanSample, SEARCH, SINGLE_TERM, summarise};
-use trials::{Draw, MonthLoad, price_months, replay};
+use trials::{Draw, MonthLoad, peaks, price_months, replay};
 
 /// Months a plan covers unless `[plan] months` says otherwise.
 pub const DEFAULT_MONTHS: usize = 12;
@@ -153,12 +153,15 @@ fn analyse_pool(
         prices: pool.term_prices.clone(),
         keep: 1.0 - pool.model.discount,
     };
-    let window = Scenario {
-        horizon_hours: ctx.hours(),
-        ..scenario.clone()
-    };
-    let max_units = sweep_end(&window, pool, trials);
-    let (table, loads) = price_months(&draw, &pool.steps.counts_to(max_units), trials);
+    // The sweep end needs a pass of its own only where a month costs something at any count.
+    let max_units = pool.max_units.or_else(|| {
+        (pool.model.intra_hour_cv > 0.0).then(|| {
+            pool.steps
+                .round_up(default_max_units(&peaks(&draw, trials)))
+        })
+    });
+    let (table, loads) = price_months(&draw, max_units, trials);
+    let max_units = table.max_units();
     let terms = settings.search_terms(pool);
     let space = Space::new(&terms, &ctx, &table);
     let all: Vec<usize> = (0..table.trials.len()).collect();

@@ -527,3 +527,33 @@ growth_per_month_mean = 0.03
     }
     assert!(pool.best().row.units_mean >= 15.0, "{:?}", pool.best().row);
 }
+
+#[test]
+fn a_table_priced_to_each_trials_peak_and_extended_equals_one_priced_to_the_sweep_end() {
+    // Noisy, growing, partly deferrable traffic without minute bursts: every trial priced up to
+    // its own peak, then cut or extended, matches every trial priced up to the common end.
+    let s = scenario(
+        "",
+        "batch_share = 0.4\nbatch_window_hours = 8",
+        "input_tokens_per_hour = 3.0e7\noutput_tokens_per_hour = 7.5e6\nnoise_cv = 0.5\n\
+         level_sigma = 0.5\ngrowth_per_month_mean = 0.1",
+        "",
+    );
+    let risk = RiskSettings {
+        switch_probability_per_month: 0.3,
+        ..RiskSettings::default()
+    };
+    let draw = Draw {
+        scenario: &s,
+        pool: &s.pools[0],
+        risk: &risk,
+        months: 3,
+    };
+    let (own, _) = trials::price_months(&draw, None, 12);
+    let (common, _) = trials::price_months(&draw, Some(own.max_units()), 12);
+    assert_eq!(own, common);
+    // Some trials were extended and some cut.
+    let end = f64::from(own.max_units());
+    let peaks = trials::peaks(&draw, 12);
+    assert!(peaks.iter().any(|p| p.ceil() < end) && peaks.iter().any(|p| p.ceil() > end));
+}

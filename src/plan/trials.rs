@@ -10,6 +10,7 @@ use super::table::{CostTable, TrialCosts, month_costs};
 use crate::cost::PoolHours;
 use crate::risk::terms::{HOURS_PER_MONTH, switch_month, window_hours};
 use crate::scenario::{Pool, RiskSettings, Scenario};
+use crate::simulate::default_max_units;
 use crate::stats::quantile::percentile_select;
 
 /// The scenario, pool and risk settings every trial of a plan is drawn from.
@@ -50,9 +51,33 @@ pub struct MonthLoad {
     pub p95: f64,
 }
 
-/// The first pass: the search's price list at `levels`, and each trial's monthly load.
-pub fn price_months(draw: &Draw, levels: &[u32], trials: u32) -> (CostTable, Vec<Vec<MonthLoad>>) {
-    let (costs, loads): (Vec<TrialCosts>, Vec<Vec<MonthLoad>>) = (0..u64::from(trials))
+/// The sweep end of a pool with no `max_units` (as `run`'s: P95 over trials of each trial's peak
+/// hour of all traffic, rounded up to a legal count), over the traffic the plans serve.
+fn sweep_end(draw: &Draw, peaks: &[f64]) -> u32 {
+    draw.pool.steps.round_up(default_max_units(peaks))
+}
+
+/// The peak hour of every trial's traffic (a pass of its own, for pools whose months cost
+/// something at any unit count: intra-hour bursts spill a little however many units serve).
+pub fn peaks(draw: &Draw, trials: u32) -> Vec<f64> {
+    (0..u64::from(trials))
+        .into_par_iter()
+        .map(|t| draw.trial(t).1.peak_all_load(&draw.pool.model))
+        .collect()
+}
+
+/// The first pass: the search's price list and each trial's monthly load. The levels are the
+/// legal counts up to `max_units` when it is given; otherwise each trial is priced up to its own
+/// peak and the table then cut or extended to the sweep end. Extending repeats the last level,
+/// which is exact without intra-hour bursts: at or above a month's peak hour nothing spills and
+/// every deferrable token is absorbed on arrival, so the month costs nothing beside its units.
+pub fn price_months(
+    draw: &Draw,
+    max_units: Option<u32>,
+    trials: u32,
+) -> (CostTable, Vec<Vec<MonthLoad>>) {
+    let steps = draw.pool.steps;
+    let priced: Vec<(TrialCosts, Vec<MonthLoad>, f64, usize)> = (0..u64::from(trials))
         .into_par_iter()
         .map(|t| {
             let (switch_month, hours) = draw.trial(t);
@@ -67,20 +92,35 @@ pub fn price_months(draw: &Draw, levels: &[u32], trials: u32) -> (CostTable, Vec
                     }
                 })
                 .collect();
-            let costs = month_costs(&hours, &draw.pool.model, levels);
-            (
-                TrialCosts {
-                    switch_month,
-                    costs,
-                },
-                loads,
-            )
+            let peak = hours.peak_all_load(&draw.pool.model);
+            let own = max_units.unwrap_or_else(|| sweep_end(draw, &[peak]));
+            let levels = steps.counts_to(own);
+            let costs = month_costs(&hours, &draw.pool.model, &levels);
+            let trial = TrialCosts {
+                switch_month,
+                costs,
+            };
+            (trial, loads, peak, levels.len())
         })
-        .unzip();
+        .collect();
+    let peaks: Vec<f64> = priced.iter().map(|p| p.2).collect();
+    let levels = steps.counts_to(max_units.unwrap_or_else(|| sweep_end(draw, &peaks)));
+    let (mut trials, mut loads) = (Vec::with_capacity(priced.len()), Vec::new());
+    for (mut trial, load, _, own) in priced {
+        if own != levels.len() {
+            trial.costs = trial
+                .costs
+                .chunks_exact(own)
+                .flat_map(|month| (0..levels.len()).map(|l| month[l.min(own - 1)]))
+                .collect();
+        }
+        trials.push(trial);
+        loads.push(load);
+    }
     let table = CostTable {
-        steps: draw.pool.steps,
-        levels: levels.to_vec(),
-        trials: costs,
+        steps,
+        levels,
+        trials,
     };
     (table, loads)
 }

@@ -1,10 +1,10 @@
 //! `ptsim plan` written up (issue 15): the terminal table and the report section (`plans.md`,
-//! written next to `plans.csv`; `plans_section` is also what report.md includes for a scenario
-//! with plans). Both say how the plan was searched and which plan the objective recommends.
+//! written next to `plans.csv`; `plans_section` is written to be included in report.md as well).
+//! Both say how the plan was searched and which plan the objective recommends.
 
 use std::fmt::Write;
 
-use super::format::{percent, percent_fine, usd};
+use super::format::{grouped, percent, percent_fine, usd};
 use crate::plan::{PlansReport, PoolPlans, SearchMethod};
 
 /// "exhaustive over 1,234 plans; coordinate descent landed 0.00% above it", or the heuristic's
@@ -22,12 +22,12 @@ fn search_words(pool: &PoolPlans) -> String {
         (SearchMethod::Exhaustive, Some(gap)) => format!(
             "exhaustive search over {space}: {} plans scored; coordinate descent landed {} above \
              the optimum",
-            super::format::grouped(s.evaluated as u64),
+            grouped(s.evaluated as u64),
             percent_fine(gap)
         ),
         _ => format!(
             "coordinate descent from the single-term optima over {space}: {} plans scored",
-            super::format::grouped(s.evaluated as u64)
+            grouped(s.evaluated as u64)
         ),
     }
 }
@@ -58,23 +58,28 @@ pub fn plans_summary(report: &PlansReport) -> String {
         "{}: plans over {} months, {} trials (seed {}), minimising {}; model switch {} per month",
         s.name,
         report.settings.months,
-        report.settings.trials,
+        grouped(u64::from(report.settings.trials)),
         s.seed,
         goal_words(report),
         percent(s.risk.switch_probability_per_month)
     );
     for pool in &report.pools {
         let _ = writeln!(out, "\npool {}: {}", pool.name, search_words(pool));
+        let width = pool
+            .samples
+            .iter()
+            .map(|s| s.row.plan.chars().count())
+            .fold(16, usize::max);
         let _ = writeln!(
             out,
-            "    {:<22} {:>13} {:>13} {:>13} {:>13} {:>12} {:>9} {:>11}  layers",
+            "    {:<width$} {:>13} {:>13} {:>13} {:>13} {:>12} {:>9} {:>11}  layers",
             "plan", "mean", "P50", "P90", "CVaR95", "regret mean", "P(beats)", "stranded"
         );
         for sample in &pool.samples {
             let r = &sample.row;
             let _ = writeln!(
                 out,
-                "  {} {:<22} {:>13} {:>13} {:>13} {:>13} {:>12} {:>9} {:>11}  {}",
+                "  {} {:<width$} {:>13} {:>13} {:>13} {:>13} {:>12} {:>9} {:>11}  {}",
                 if r.recommended { "*" } else { " " },
                 r.plan,
                 usd(r.mean),
@@ -104,7 +109,7 @@ pub fn plans_section(report: &PlansReport, files: &[&str]) -> String {
          scenario's growth, forecast error and a {} monthly chance that the traffic moves to \
          another model (no commitment is signed after it). The best plan minimises the {}.\n",
         report.settings.months,
-        report.settings.trials,
+        grouped(u64::from(report.settings.trials)),
         s.seed,
         percent(s.risk.switch_probability_per_month),
         goal_words(report)
