@@ -3,11 +3,8 @@
 //! `plans.csv`, `plans.md` (the report section) and the `plans_<pool>` and `plan_units_<pool>`
 //! charts as one atomic set, and prints the table.
 
-use anyhow::bail;
-
 use crate::UsageError;
 use crate::cli::PlanArgs;
-use crate::guard::find_non_finite;
 use crate::output::write_all_atomic;
 use crate::plan::{PlanSettings, analyse_plans};
 use crate::report::chart::risk::plan_charts;
@@ -51,15 +48,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
             .iter()
             .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
             .collect();
-        for row in &rows {
-            if let Some((column, value)) = find_non_finite(row) {
-                bail!(UsageError(format!(
-                    "{}: the simulation produced {value} for pool {} plan '{}' ({column}); the \
-                     scenario's magnitudes are too large to compute",
-                    scenario.source, row.pool, row.plan
-                )));
-            }
-        }
+        super::check_finite(&rows, &scenario.source, |r| {
+            format!("pool {} plan '{}'", r.pool, r.plan)
+        })?;
         let chart_files = plan_charts(&report, &charts)?;
         let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
         let mut files = vec![

@@ -4,7 +4,7 @@
 
 use super::ScenarioError;
 use super::file::{ListedPlanFile, PlanFile};
-use super::resolve::{Locator, MAX_TRIALS, MAX_UNITS};
+use super::resolve::{Locator, MAX_UNITS, trial_count};
 use super::{Pool, TermPrice};
 use crate::plan::layer::{PlanContext, bill, fits, term_months};
 use crate::plan::{Layer, ListedPlan, MAX_MONTHS, Plan, PlanSettings};
@@ -38,14 +38,7 @@ pub(super) fn resolve(
             settings.months = months;
         }
         if let Some(t) = &f.trials {
-            if *t.get_ref() == 0 || *t.get_ref() > MAX_TRIALS {
-                return Err(loc.spanned(
-                    t,
-                    "plan.trials",
-                    format!("expected 1 to {MAX_TRIALS} trials, got {}", t.get_ref()),
-                ));
-            }
-            settings.trials = *t.get_ref();
+            settings.trials = trial_count(loc, t, "plan.trials")?;
         }
         settings.goal.objective = f.objective.unwrap_or_default();
         settings.goal.max_loss_probability = f.max_loss_probability.map(|s| s.0);

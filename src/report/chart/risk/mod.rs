@@ -19,6 +19,29 @@ pub use tornado::{TornadoChart, tornado_charts};
 use super::frame::{Axis, Panel};
 use super::style::Sizes;
 
+/// Two charts per pool as (file name, bytes): `<stems.0>_<pool>.<ext>` and
+/// `<stems.1>_<pool>.<ext>`, drawn by `charts(pool, sizes)`; none with `--charts none`.
+fn pool_chart_pairs<'p, P, A: super::Drawing, B: super::Drawing>(
+    pools: &'p [P],
+    name: impl Fn(&P) -> &str,
+    stems: (&str, &str),
+    charts: impl Fn(&'p P, Sizes) -> (A, B),
+    options: &super::ChartOptions,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let Some(ext) = super::extension(options.format) else {
+        return Ok(Vec::new());
+    };
+    let sizes = Sizes::new(options.width, options.height);
+    let mut files = Vec::new();
+    for pool in pools {
+        let (first, second) = charts(pool, sizes);
+        let file = |stem: &str| format!("{stem}_{}.{ext}", name(pool));
+        files.push((file(stems.0), super::render_drawing(&first, options)?));
+        files.push((file(stems.1), super::render_drawing(&second, options)?));
+    }
+    Ok(files)
+}
+
 /// The rows axis: `n` rows, the first on top, labelled by `label(i)`.
 fn rows<'f>(n: usize, label: &'f dyn Fn(f64) -> String) -> Axis<'f> {
     Axis::new(

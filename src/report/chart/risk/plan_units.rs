@@ -128,6 +128,19 @@ impl Drawing for PlanUnitsChart<'_> {
             .or_short("Units"),
             Options::default(),
         )?;
+        let mut band: Vec<(f64, f64)> = lines
+            .iter()
+            .enumerate()
+            .map(|(m, l)| (m as f64, l[0]))
+            .collect();
+        band.extend(
+            lines
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(m, l)| (m as f64, l[2])),
+        );
+        chart.draw_series([Polygon::new(band, DATA.mix(0.2).filled())])?;
         for (m, _) in stacks.iter().enumerate() {
             let x = m as f64;
             let mut bottom = 0.0;
@@ -142,19 +155,6 @@ impl Drawing for PlanUnitsChart<'_> {
                 bottom += layer[m];
             }
         }
-        let mut band: Vec<(f64, f64)> = lines
-            .iter()
-            .enumerate()
-            .map(|(m, l)| (m as f64, l[0]))
-            .collect();
-        band.extend(
-            lines
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(m, l)| (m as f64, l[2])),
-        );
-        chart.draw_series([Polygon::new(band, DATA.mix(0.2).filled())])?;
         chart.draw_series(LineSeries::new(
             lines.iter().enumerate().map(|(m, l)| (m as f64, l[1])),
             DATA.stroke_width(sizes.line()),

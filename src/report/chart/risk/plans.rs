@@ -6,9 +6,10 @@ use plotters::prelude::*;
 
 use super::super::layout::{Area, Entry, Swatch, header, legend};
 use super::super::style::{self, Backend, DATA, REFERENCE, Sizes, term_words};
-use super::super::{ChartOptions, Drawing, extension, render_drawing};
+use super::super::{ChartOptions, Drawing};
 use super::distribution::{DistributionRow, distribution_panel};
 use super::plan_units::PlanUnitsChart;
+use super::pool_chart_pairs;
 use crate::plan::summary::{HINDSIGHT, LISTED, ON_DEMAND, PlanSample, SEARCH};
 use crate::plan::{Layer, Plan, PlansReport, PoolPlans};
 use crate::report::format::{percent, usd_compact};
@@ -95,32 +96,26 @@ pub fn plan_charts(
     report: &PlansReport,
     options: &ChartOptions,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let Some(ext) = extension(options.format) else {
-        return Ok(Vec::new());
-    };
-    let sizes = Sizes::new(options.width, options.height);
-    let mut files = Vec::new();
-    for pool in &report.pools {
-        let costs = PlansChart {
-            report,
-            pool,
-            sizes,
-        };
-        files.push((
-            format!("plans_{}.{ext}", pool.name),
-            render_drawing(&costs, options)?,
-        ));
-        let units = PlanUnitsChart {
-            report,
-            pool,
-            sizes,
-        };
-        files.push((
-            format!("plan_units_{}.{ext}", pool.name),
-            render_drawing(&units, options)?,
-        ));
-    }
-    Ok(files)
+    pool_chart_pairs(
+        &report.pools,
+        |p| p.name.as_str(),
+        ("plans", "plan_units"),
+        |pool, sizes| {
+            (
+                PlansChart {
+                    report,
+                    pool,
+                    sizes,
+                },
+                PlanUnitsChart {
+                    report,
+                    pool,
+                    sizes,
+                },
+            )
+        },
+        options,
+    )
 }
 
 /// The plans drawn: the best `MOST_ROWS` by the objective (ties in table order), then hindsight.

@@ -8,9 +8,9 @@ use plotters::style::text_anchor::HPos;
 use super::super::frame::{Axis, Options, panel};
 use super::super::layout::{Area, Entry, Swatch, header, legend};
 use super::super::style::{self, Backend, DATA, REFERENCE, Sizes, term_words};
-use super::super::{ChartOptions, Drawing, extension, render_drawing};
+use super::super::{ChartOptions, Drawing};
 use super::distribution::{DistributionRow, distribution_panel, usd_axis};
-use super::{row_of, row_y, rows, value_label};
+use super::{pool_chart_pairs, row_of, row_y, rows, value_label};
 use crate::ratecard::Term;
 use crate::report::format::{percent, usd_compact};
 use crate::risk::regret::{FIXED, HINDSIGHT, ON_DEMAND, ROLLING, TermsSample};
@@ -78,32 +78,26 @@ pub fn terms_charts(
     report: &TermsReport,
     options: &ChartOptions,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let Some(ext) = extension(options.format) else {
-        return Ok(Vec::new());
-    };
-    let sizes = Sizes::new(options.width, options.height);
-    let mut files = Vec::new();
-    for pool in &report.pools {
-        let chart = TermsChart {
-            report,
-            pool,
-            sizes,
-        };
-        files.push((
-            format!("terms_{}.{ext}", pool.name),
-            render_drawing(&chart, options)?,
-        ));
-        let chart = RegretChart {
-            report,
-            pool,
-            sizes,
-        };
-        files.push((
-            format!("regret_{}.{ext}", pool.name),
-            render_drawing(&chart, options)?,
-        ));
-    }
-    Ok(files)
+    pool_chart_pairs(
+        &report.pools,
+        |p| p.name.as_str(),
+        ("terms", "regret"),
+        |pool, sizes| {
+            (
+                TermsChart {
+                    report,
+                    pool,
+                    sizes,
+                },
+                RegretChart {
+                    report,
+                    pool,
+                    sizes,
+                },
+            )
+        },
+        options,
+    )
 }
 
 impl Drawing for TermsChart<'_> {
