@@ -91,6 +91,9 @@ pub enum Command {
     /// Tornado: which inputs move the min-mean k and its P50 savings most (writes
     /// sensitivity.csv and charts).
     Sensitivity(SensitivityArgs),
+    /// Commitment plans: layers on mixed terms and start months, compared and searched for the
+    /// one that minimises the objective (writes plans.csv, plans.md and charts).
+    Plan(PlanArgs),
     /// Turn Bedrock usage in AWS billing exports (CUR 2.0 or FOCUS 1.2 CSV, plain or gzip) into
     /// hourly traces per model, import.json and a workloads.toml snippet.
     #[command(subcommand)]
@@ -239,6 +242,29 @@ pub struct SensitivityArgs {
     pub output: RiskOutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Scenario file (TOML); its [plan] section and [[plans]] tables configure the search and the
+    /// plans compared. Without one, the built-in default scenario.
+    pub scenario: Option<PathBuf>,
+    /// Trials [default: the scenario's [plan] trials, else its [risk] trials, 200].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub trials: Option<u32>,
+    /// What the best plan minimises [default: the scenario's, mean].
+    #[arg(long, value_enum)]
+    pub objective: Option<crate::plan::Objective>,
+    /// Consider only plans that cost more than all on-demand in at most this share of trials
+    /// (e.g. 10% or 0.1) [default: the scenario's, none].
+    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    pub max_loss_probability: Option<f64>,
+    /// How to search: exhaustive where the space is small (auto), always, or coordinate descent
+    /// [default: the scenario's, auto].
+    #[arg(long, value_enum)]
+    pub search: Option<crate::plan::SearchMethod>,
+    #[command(flatten)]
+    pub output: RiskOutputArgs,
+}
+
 /// Chart output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ChartFormat {
@@ -370,11 +396,6 @@ impl ForecastArgs {
     }
 }
 
-/// A share in [0, 1].
-fn parse_share(text: &str) -> Result<f64, String> {
-    bounded_number(text, 0.0, 1.0, "a share between 0 and 1")
-}
-
 fn parse_level_sigma(text: &str) -> Result<f64, String> {
     let max = crate::scenario::MAX_LEVEL_SIGMA;
     bounded_number(text, 0.0, max, &format!("a log-sd between 0 and {max}"))
@@ -489,6 +510,27 @@ pub struct CompletionsArgs {
 
 /// `0.5%` or `0.005`: a share strictly between 0 and 1.
 fn parse_precision(text: &str) -> Result<f64, String> {
+    let value = parse_fraction(text)?;
+    if value.is_finite() && value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "expected a share above 0% and below 100%, got '{text}'"
+        ))
+    }
+}
+
+fn parse_share(text: &str) -> Result<f64, String> {
+    let value = parse_fraction(text)?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("expected a share from 0% to 100%, got '{text}'"))
+    }
+}
+
+/// "0.5%" or "0.005" as 0.005.
+fn parse_fraction(text: &str) -> Result<f64, String> {
     let trimmed = text.trim();
     let (number, scale) = match trimmed.strip_suffix('%') {
         Some(n) => (n.trim(), 100.0),
@@ -498,13 +540,7 @@ fn parse_precision(text: &str) -> Result<f64, String> {
         .parse::<f64>()
         .map_err(|_| format!("expected a share such as 0.5% or 0.005, got '{text}'"))?
         / scale;
-    if value.is_finite() && value > 0.0 && value < 1.0 {
-        Ok(value)
-    } else {
-        Err(format!(
-            "expected a share above 0% and below 100%, got '{text}'"
-        ))
-    }
+    Ok(value)
 }
 
 fn parse_memory_size(text: &str) -> Result<u64, String> {

@@ -14,6 +14,7 @@ pub mod history;
 pub mod import;
 pub mod numerics;
 pub mod output;
+pub mod plan;
 pub mod progress;
 pub mod ratecard;
 pub mod report;
@@ -57,6 +58,7 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<()> {
         cli::Command::Backtest(args) => commands::backtest::run(args),
         cli::Command::Terms(args) => commands::terms::run(args),
         cli::Command::Sensitivity(args) => commands::sensitivity::run(args),
+        cli::Command::Plan(args) => commands::plan::run(args),
         cli::Command::Import(command) => commands::import::run(command),
     }
 }

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod fit;
 pub mod history_input;
 pub mod import;
+pub mod plan;
 pub mod rates;
 pub mod replay;
 pub mod run;
@@ -106,6 +107,25 @@ pub fn check_unit_counts(scenario: &Scenario, units: &[u32]) -> anyhow::Result<(
                 pool.steps.describe(),
                 pool.steps.round_down(k),
                 pool.steps.round_up(k)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses rows holding a non-finite number (exit code 2): the scenario's magnitudes were too
+/// large to compute. `name` says which row it was ("pool p one_month fixed").
+pub fn check_finite<R: serde::Serialize>(
+    rows: &[R],
+    source: &str,
+    name: impl Fn(&R) -> String,
+) -> anyhow::Result<()> {
+    for row in rows {
+        if let Some((column, value)) = crate::guard::find_non_finite(row) {
+            anyhow::bail!(crate::UsageError(format!(
+                "{source}: the simulation produced {value} for {} ({column}); the scenario's \
+                 magnitudes are too large to compute",
+                name(row)
             )));
         }
     }

@@ -2,11 +2,7 @@
 //! over the longest term (issue 5); writes `terms.csv` and the `terms_<pool>` and `regret_<pool>`
 //! charts as one atomic set, and prints the table.
 
-use anyhow::bail;
-
-use crate::UsageError;
 use crate::cli::TermsArgs;
-use crate::guard::find_non_finite;
 use crate::output::write_all_atomic;
 use crate::progress::Progress;
 use crate::report::chart::risk::terms_charts;
@@ -48,15 +44,9 @@ pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
             .iter()
             .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
             .collect();
-        for row in &rows {
-            if let Some((column, value)) = find_non_finite(row) {
-                bail!(UsageError(format!(
-                    "{}: the simulation produced {value} for pool {} {} {} ({column}); the \
-                     scenario's magnitudes are too large to compute",
-                    scenario.source, row.pool, row.term, row.policy
-                )));
-            }
-        }
+        super::check_finite(&rows, &scenario.source, |r| {
+            format!("pool {} {} {}", r.pool, r.term, r.policy)
+        })?;
         let mut files = vec![("terms.csv".to_string(), to_csv(&rows)?)];
         files.extend(terms_charts(&report, &charts)?);
         anyhow::Ok((files, terms_summary(&report)))

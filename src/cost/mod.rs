@@ -7,6 +7,7 @@ mod fifo;
 mod pool;
 #[cfg(test)]
 mod properties;
+mod schedules;
 mod sweep;
 
 pub use capacity::{Capacity, CapacityMode};

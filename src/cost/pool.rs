@@ -165,6 +165,36 @@ impl PoolHours {
         }
     }
 
+    /// The hours `range` as a trial of their own: the deferrable work arriving in them, nothing
+    /// queued before, everything still queued at the range's end billed at batch prices (the
+    /// monthly blocks a commitment plan's search prices, issue 15).
+    pub fn slice(&self, model: &PoolModel, range: std::ops::Range<usize>) -> PoolHours {
+        let arrivals: Vec<Arrival> = self
+            .arrivals
+            .iter()
+            .filter(|a| range.contains(&a.hour))
+            .map(|a| Arrival {
+                hour: a.hour - range.start,
+                ..*a
+            })
+            .collect();
+        let mut deferrable_tokens = 0.0;
+        let mut deferrable_batch_usd = 0.0;
+        for a in &arrivals {
+            deferrable_tokens += a.input + a.output;
+            deferrable_batch_usd += batch_usd(&model.prices, a.input, a.output);
+        }
+        PoolHours {
+            realtime_input: self.realtime_input[range.clone()].to_vec(),
+            realtime_output: self.realtime_output[range.clone()].to_vec(),
+            realtime_load: self.realtime_load[range.clone()].to_vec(),
+            realtime_value_usd: self.realtime_value_usd[range].to_vec(),
+            arrivals,
+            deferrable_tokens,
+            deferrable_batch_usd,
+        }
+    }
+
     /// Hourly realtime load in unit-hours.
     pub fn realtime_load(&self) -> &[f64] {
         &self.realtime_load
@@ -432,6 +462,39 @@ pub(super) mod tests {
             hours.evaluate_schedule(&model, &[2; 10]),
             hours.evaluate(&model, 2)
         );
+    }
+
+    #[test]
+    fn a_slice_is_the_trial_of_its_hours_alone() {
+        // Half of every hour may wait 2 hours; hours 3..6 priced alone equal a 3-hour trial of
+        // the same traffic (what was queued before hour 3 is not carried in).
+        let mut w = realtime();
+        w.batch_share = 0.5;
+        let model = sonnet_pool(vec![w]);
+        let input: Vec<f64> = (0..8).map(|h| 8e6 * f64::from(h)).collect();
+        let output: Vec<f64> = input.iter().map(|i| i / 4.0).collect();
+        let whole = PoolHours::new(
+            &model,
+            &[WorkloadTraffic {
+                input: &input,
+                output: &output,
+            }],
+        );
+        let alone = PoolHours::new(
+            &model,
+            &[WorkloadTraffic {
+                input: &input[3..6],
+                output: &output[3..6],
+            }],
+        );
+        let slice = whole.slice(&model, 3..6);
+        for k in 0..4 {
+            assert_eq!(
+                slice.evaluate(&model, k),
+                alone.evaluate(&model, k),
+                "k {k}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod format;
 pub mod headline;
 pub mod manifest;
 pub mod markdown;
+pub mod plans;
 pub mod portfolio;
 pub mod replay;
 pub mod risk;

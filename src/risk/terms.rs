@@ -163,8 +163,9 @@ pub fn rolling_schedule(realtime_load: &[f64], wait_months: u32, steps: UnitStep
     units
 }
 
-/// One trial's hourly traffic over the window, scaled by `share` from `switch_hour` on.
-fn window_hours(
+/// One trial's hourly traffic over the window, scaled by `share` from `switch_hour` on (also the
+/// traffic of `ptsim plan`, so both commands price the same trials).
+pub fn window_hours(
     scenario: &Scenario,
     pool: &Pool,
     trial: u64,

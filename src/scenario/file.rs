@@ -10,6 +10,7 @@ use super::values::{
     RequestsPerHour, Share, TokenPrice, TokensPerHour, TokensPerMinute, TokensPerRequest,
 };
 use crate::cost::CapacityMode;
+use crate::plan::{Objective, Resize, SearchMethod};
 use crate::ratecard::{Product, Term};
 use crate::traffic::Noise;
 
@@ -30,6 +31,44 @@ pub struct ScenarioFile {
     pub workloads: Vec<WorkloadFile>,
     /// Commitment-risk settings for `ptsim terms` (issue 5).
     pub risk: Option<RiskFile>,
+    /// How `ptsim plan` searches (issue 15).
+    pub plan: Option<PlanFile>,
+    /// Plans `ptsim plan` compares (issue 15).
+    #[serde(default)]
+    pub plans: Vec<ListedPlanFile>,
+}
+
+/// `[plan]`: the window, terms, objective and search of `ptsim plan`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    pub months: Option<Spanned<u32>>,
+    pub terms: Option<Spanned<Vec<Term>>>,
+    pub objective: Option<Objective>,
+    pub max_loss_probability: Option<Share>,
+    pub trials: Option<Spanned<u32>>,
+    pub search: Option<SearchMethod>,
+}
+
+/// `[[plans]]`: one plan to compare.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListedPlanFile {
+    pub name: Spanned<String>,
+    /// The pool's name; may be left out when the scenario has one pool.
+    pub pool: Option<Spanned<String>>,
+    #[serde(default)]
+    pub layers: Vec<Spanned<LayerFile>>,
+}
+
+/// `[[plans.layers]]` (or `layers = [{ … }]`): units on a term from a start month.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerFile {
+    pub units: Spanned<u32>,
+    pub term: Spanned<Term>,
+    pub start_month: Option<Spanned<u32>>,
+    pub resize: Option<Resize>,
 }
 
 /// `[risk]`: how `ptsim terms` compares terms and policies.

@@ -3,6 +3,7 @@
 
 mod bootstrap;
 mod file;
+mod plans;
 mod resolve;
 pub mod shipped;
 mod values;
@@ -95,6 +96,10 @@ pub struct Scenario {
     pub warnings: Vec<String>,
     /// `[risk]`: settings of `ptsim terms` (issue 5).
     pub risk: RiskSettings,
+    /// `[plan]` and `[[plans]]`: settings and plans of `ptsim plan` (issue 15); None when the
+    /// scenario has neither.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::plan::PlanSettings>,
 }
 
 /// How `ptsim terms` compares commitment terms and policies (`[risk]`, README "Commitment risk").

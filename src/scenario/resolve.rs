@@ -483,6 +483,7 @@ pub fn resolve(
     ));
 
     let risk = resolve_risk(&loc, file.risk.as_ref(), &pools)?;
+    let plan = super::plans::resolve(&loc, file.plan.as_ref(), &file.plans, &pools, risk.trials)?;
     let edp_discount = file.edp_discount.map_or(0.0, |d| d.0);
     for pool in &mut pools {
         pool.model.discount = edp_discount;
@@ -501,7 +502,25 @@ pub fn resolve(
         rate_card_date: card.date.clone(),
         warnings,
         risk,
+        plan,
     })
+}
+
+/// A trial count of a command's section (`risk.trials`, `plan.trials`): 1 to `MAX_TRIALS`.
+pub(super) fn trial_count(
+    loc: &Locator,
+    trials: &Spanned<u32>,
+    field: &str,
+) -> Result<u32, ScenarioError> {
+    let n = *trials.get_ref();
+    if n == 0 || n > MAX_TRIALS {
+        return Err(loc.spanned(
+            trials,
+            field,
+            format!("expected 1 to {MAX_TRIALS} trials, got {n}"),
+        ));
+    }
+    Ok(n)
 }
 
 /// Longest wait before the rolling policy buys: ten years of months.
@@ -545,14 +564,7 @@ fn resolve_risk(
         settings.share_after_switch = s.0;
     }
     if let Some(t) = &r.trials {
-        if *t.get_ref() == 0 || *t.get_ref() > MAX_TRIALS {
-            return Err(loc.spanned(
-                t,
-                "risk.trials",
-                format!("expected 1 to {MAX_TRIALS} trials, got {}", t.get_ref()),
-            ));
-        }
-        settings.trials = *t.get_ref();
+        settings.trials = trial_count(loc, t, "risk.trials")?;
     }
     if let Some(w) = &r.rolling_wait_months {
         if *w.get_ref() > MAX_ROLLING_WAIT_MONTHS {

@@ -3,7 +3,7 @@
 //! shipped scenario gets the list and the closest name.
 
 /// Every shipped scenario: (name, TOML). `default` is the built-in default.
-pub const SHIPPED: [(&str, &str); 11] = [
+pub const SHIPPED: [(&str, &str); 12] = [
     ("default", super::DEFAULT_TOML),
     ("azure-ptu", include_str!("../../scenarios/azure-ptu.toml")),
     (
@@ -21,6 +21,10 @@ pub const SHIPPED: [(&str, &str); 11] = [
     (
         "nightly-batch",
         include_str!("../../scenarios/nightly-batch.toml"),
+    ),
+    (
+        "plan-growth",
+        include_str!("../../scenarios/plan-growth.toml"),
     ),
     (
         "rag-cascade",

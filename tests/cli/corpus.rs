@@ -463,6 +463,13 @@ fn scenario_names_and_references() {
                 ],
             ),
             (
+                "plan-unknown-pool",
+                &[
+                    "plan-unknown-pool.toml:7:8: plans[0].pool: ",
+                    "no pool is named 'claude-haiku-4.5'; pools are: claude-sonnet-4.5",
+                ],
+            ),
+            (
                 "pool-without-workload",
                 &[
                     "pool-without-workload.toml:9:9: pools[1].model: ",
@@ -877,6 +884,13 @@ fn scenario_unknown_keys() {
                 &[
                     "parametric-typo.toml:15:1: workloads[0].parametric.noise_cv_: ",
                     "unknown field `noise_cv_`, expected",
+                ],
+            ),
+            (
+                "plan-layer-typo",
+                &[
+                    "plan-layer-typo.toml:8:1: plans[0].layers[0].unit: ",
+                    "unknown field `unit`, expected one of `units`",
                 ],
             ),
             (

@@ -11,6 +11,7 @@ mod fuzz;
 mod hardening;
 mod import;
 mod oracles;
+mod plan;
 mod prices;
 mod replay_oracle;
 mod risk;

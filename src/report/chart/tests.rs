@@ -224,3 +224,44 @@ fn terms_regret_and_tornado_charts_decode_with_title_and_content() {
         }
     }
 }
+
+/// The commitment-plan charts (issue 15) pass the same structural checks, at the default size
+/// and the smallest canvas.
+#[test]
+fn plan_charts_decode_with_title_and_content() {
+    use crate::plan::{Layer, ListedPlan, Plan, PlanSettings, Resize, analyse_plans};
+    use crate::ratecard::Term;
+    let mut scenario = report().scenario.clone();
+    scenario.risk.switch_probability_per_month = 0.2;
+    scenario.pools.truncate(1);
+    let settings = PlanSettings {
+        months: 3,
+        trials: 6,
+        plans: vec![ListedPlan {
+            pool: scenario.pools[0].name.clone(),
+            plan: Plan {
+                name: "rolling".to_string(),
+                layers: vec![Layer {
+                    units: 1,
+                    term: Term::OneMonth,
+                    start_month: 0,
+                    resize: Some(Resize::P50),
+                }],
+            },
+        }],
+        ..PlanSettings::default()
+    };
+    let report = analyse_plans(&scenario, &settings).expect("plans");
+    for (w, h) in [(1600, 900), (320, 240)] {
+        let files =
+            super::risk::plan_charts(&report, &options(ChartFormat::Png, w, h)).expect("charts");
+        assert_eq!(files.len(), 2);
+        for (name, bytes) in &files {
+            if w == 1600 {
+                check_png(name, bytes, w, h);
+            } else {
+                assert_eq!(decode(bytes).0, w, "{name}");
+            }
+        }
+    }
+}

@@ -53,9 +53,10 @@ pub fn write_appendix(out: &mut String, s: &Sections) {
     }
     let _ = writeln!(
         out,
-        "\nThe rate card's notes for each pool, as the card writes them (\"seed 000\" … \"seed \
-         004\" are the public articles the card was built from). Break-even figures quoted there \
-         are for their own example traffic; the report's are for this scenario's.\n"
+        "\nThe rate card's notes for each pool, as the card writes them (the tags in brackets, \
+         such as [Surprises] or [Price table], name the public articles the card was built from; \
+         \"Sources cited\" gives their titles). Break-even figures quoted there are for their own \
+         example traffic; the report's are for this scenario's.\n"
     );
     for p in &s.report.pools {
         let pool = &scenario.pools[p.pool_index];

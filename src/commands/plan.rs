@@ -1,0 +1,71 @@
+//! `ptsim plan [SCENARIO]`: commitment plans (issue 15) — the scenario's `[[plans]]`, every
+//! single-term optimum and the searched best plan, replayed on the same trials; writes
+//! `plans.csv`, `plans.md` (the report section) and the `plans_<pool>` and `plan_units_<pool>`
+//! charts as one atomic set, and prints the table.
+
+use crate::UsageError;
+use crate::cli::PlanArgs;
+use crate::output::write_all_atomic;
+use crate::plan::{PlanSettings, analyse_plans};
+use crate::report::chart::risk::plan_charts;
+use crate::report::csv::to_csv;
+use crate::report::plans::{plans_section, plans_summary};
+use crate::scenario::Scenario;
+
+/// The scenario's plan settings (its `[risk] trials` when it has no `[plan]`) with the command
+/// line's overrides.
+fn settings(args: &PlanArgs, scenario: &Scenario) -> PlanSettings {
+    let mut settings = scenario.plan.clone().unwrap_or_else(|| PlanSettings {
+        trials: scenario.risk.trials,
+        ..PlanSettings::default()
+    });
+    if let Some(trials) = args.trials {
+        settings.trials = trials;
+    }
+    if let Some(objective) = args.objective {
+        settings.goal.objective = objective;
+    }
+    if let Some(share) = args.max_loss_probability {
+        settings.goal.max_loss_probability = Some(share);
+    }
+    if let Some(search) = args.search {
+        settings.search = search;
+    }
+    settings
+}
+
+pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
+    let out = &args.output;
+    let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
+    let settings = settings(args, &scenario);
+    let out_dir = out.out_dir(&scenario.name);
+    let charts = out.charts();
+    let (files, table) = super::thread_pool(out.threads)?.install(|| {
+        let report = analyse_plans(&scenario, &settings)
+            .map_err(|m| UsageError(format!("{}: {m}", scenario.source)))?;
+        let rows: Vec<_> = report
+            .pools
+            .iter()
+            .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
+            .collect();
+        super::check_finite(&rows, &scenario.source, |r| {
+            format!("pool {} plan '{}'", r.pool, r.plan)
+        })?;
+        let chart_files = plan_charts(&report, &charts)?;
+        let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
+        let mut files = vec![
+            ("plans.csv".to_string(), to_csv(&rows)?),
+            (
+                "plans.md".to_string(),
+                plans_section(&report, &names).into_bytes(),
+            ),
+        ];
+        files.extend(chart_files);
+        anyhow::Ok((files, plans_summary(&report)))
+    })?;
+    write_all_atomic(&out_dir, &files)?;
+    if !out.quiet {
+        super::print_stdout(&format!("{table}\nwrote {}\n", out_dir.display()))?;
+    }
+    Ok(())
+}
