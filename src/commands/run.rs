@@ -289,6 +289,40 @@ pub fn check_finite(report: &RunReport) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What a scenario's commitment plans add to its run: `plans.csv` and the plan charts, and the
+/// report section.
+struct PlanFiles {
+    files: Vec<(String, Vec<u8>)>,
+    section: Option<String>,
+}
+
+/// The plans of a scenario with `[plan]` or `[[plans]]`, analysed as `ptsim plan` does with the
+/// scenario's settings; nothing for a scenario without them.
+fn plan_files(report: &RunReport, charts: &ChartOptions) -> anyhow::Result<PlanFiles> {
+    let Some(settings) = &report.scenario.plan else {
+        return Ok(PlanFiles {
+            files: Vec::new(),
+            section: None,
+        });
+    };
+    let plans = crate::plan::analyse_plans(&report.scenario, settings)
+        .map_err(|m| crate::UsageError(format!("{}: {m}", report.scenario.source)))?;
+    let rows: Vec<_> = plans
+        .pools
+        .iter()
+        .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
+        .collect();
+    let chart_files = crate::report::chart::risk::plan_charts(&plans, charts)?;
+    let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
+    let section = crate::report::plans::plans_section(&plans, &names);
+    let mut files = vec![("plans.csv".to_string(), to_csv(&rows)?)];
+    files.extend(chart_files);
+    Ok(PlanFiles {
+        files,
+        section: Some(section),
+    })
+}
+
 /// Every file of a run, as (name, bytes), produced before anything is written.
 pub fn output_files(
     report: &RunReport,
@@ -309,10 +343,12 @@ pub fn output_files(
         ("sizing.csv".to_string(), to_csv(&sizing)?),
     ];
     files.extend(render_charts(report, charts)?);
+    let plans = plan_files(report, charts)?;
+    files.extend(plans.files);
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     files.push((
         "report.md".to_string(),
-        report_md(report, &names).into_bytes(),
+        report_md(report, &names, plans.section.as_deref()).into_bytes(),
     ));
     names.push("report.md".to_string());
     names.push("manifest.json".to_string());

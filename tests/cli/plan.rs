@@ -297,3 +297,23 @@ fn plan_files_are_identical_at_any_thread_count() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0], outputs[2]);
 }
+
+#[test]
+fn run_of_a_scenario_with_plans_writes_them_and_their_report_section() {
+    // The constant three units of the first test, through `ptsim run`: plans.csv beside
+    // curve.csv, and report.md's "Commitment plans" section names the plan `ptsim plan` picks.
+    let dir = tempfile::tempdir().unwrap();
+    let text = scenario(
+        "input_tokens_per_hour = 4.5e7\noutput_tokens_per_hour = 1.125e7\nnoise = \"none\"",
+        "[plan]\nmonths = 6\ntrials = 3",
+    );
+    let path = write(dir.path(), "s.toml", &text);
+    let out = dir.path().join("run");
+    run_scenario(&path, &out, &[]);
+    let rows = read_csv(&out.join("plans.csv"));
+    assert_eq!(recommended(&rows)["layers"], "3 six_month @0");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let plans = report.find("## Commitment plans").expect("a plans section");
+    assert!(plans < report.find("## Caveats").unwrap(), "{report}");
+    assert!(report[plans..].contains("(3 six_month @0)"), "{report}");
+}

@@ -11,11 +11,13 @@ mod summary;
 use crate::analysis::RunReport;
 use crate::report::headline::{Headline, headline};
 
-/// What every section reads: the run, the files of its output set and each pool's headline.
+/// What every section reads: the run, the files of its output set, each pool's headline, and
+/// the commitment plans' section when the scenario has plans (`ptsim plan`'s `plans.md`).
 pub struct Sections<'a> {
     pub report: &'a RunReport,
     pub files: &'a [String],
     pub headlines: Vec<Headline>,
+    pub plans: Option<&'a str>,
 }
 
 impl Sections<'_> {
@@ -37,19 +39,30 @@ impl Sections<'_> {
 type Section = fn(&mut String, &Sections);
 
 /// The sections, in order. A new section is a function added here.
-const SECTIONS: [Section; 5] = [
+const SECTIONS: [Section; 6] = [
     summary::write_summary,
     pool::write_pools,
+    write_plans,
     pool::write_caveats,
     appendix::write_appendix,
     appendix::write_files,
 ];
 
-/// The report of `report`, whose output set holds `files` (charts are linked when present).
-pub fn report_md(report: &RunReport, files: &[String]) -> String {
+/// The commitment plans, when the scenario has them.
+fn write_plans(out: &mut String, s: &Sections) {
+    if let Some(plans) = s.plans {
+        out.push_str(plans);
+        out.push('\n');
+    }
+}
+
+/// The report of `report`, whose output set holds `files` (charts are linked when present), with
+/// the commitment plans' section `plans` if any.
+pub fn report_md(report: &RunReport, files: &[String], plans: Option<&str>) -> String {
     let sections = Sections {
         report,
         files,
+        plans,
         headlines: report
             .pools
             .iter()
