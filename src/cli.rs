@@ -136,7 +136,7 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario name>]; checked before anything is simulated.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Number of Monte Carlo trials (overrides the scenario).
+    /// Number of Monte Carlo trials (overrides the scenario's trials and its [plan] trials).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub trials: Option<u32>,
     /// Master random seed (overrides the scenario).

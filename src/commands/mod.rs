@@ -113,14 +113,15 @@ pub fn check_unit_counts(scenario: &Scenario, units: &[u32]) -> anyhow::Result<(
     Ok(())
 }
 
-/// Refuses rows holding a non-finite number (exit code 2): the scenario's magnitudes were too
-/// large to compute. `name` says which row it was ("pool p one_month fixed").
-pub fn check_finite<R: serde::Serialize>(
-    rows: &[R],
+/// The rows, refused if one holds a non-finite number (exit code 2): the scenario's magnitudes
+/// were too large to compute. `name` says which row it was ("pool p one_month fixed").
+pub fn finite_rows<'a, R: serde::Serialize + Clone + 'a>(
+    rows: impl IntoIterator<Item = &'a R>,
     source: &str,
     name: impl Fn(&R) -> String,
-) -> anyhow::Result<()> {
-    for row in rows {
+) -> anyhow::Result<Vec<R>> {
+    let rows: Vec<R> = rows.into_iter().cloned().collect();
+    for row in &rows {
         if let Some((column, value)) = crate::guard::find_non_finite(row) {
             anyhow::bail!(crate::UsageError(format!(
                 "{source}: the simulation produced {value} for {} ({column}); the scenario's \
@@ -129,7 +130,7 @@ pub fn check_finite<R: serde::Serialize>(
             )));
         }
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// Writes to stdout; a closed pipe (`ptsim … | head`) is not an error.

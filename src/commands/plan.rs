@@ -6,7 +6,8 @@
 use crate::UsageError;
 use crate::cli::PlanArgs;
 use crate::output::write_all_atomic;
-use crate::plan::{PlanSettings, analyse_plans};
+use crate::plan::{PlanSettings, PlansReport, analyse_plans};
+use crate::report::chart::ChartOptions;
 use crate::report::chart::risk::plan_charts;
 use crate::report::csv::to_csv;
 use crate::report::plans::{plans_section, plans_summary};
@@ -34,6 +35,43 @@ fn settings(args: &PlanArgs, scenario: &Scenario) -> PlanSettings {
     settings
 }
 
+/// A plan analysis and what it writes: `plans.csv` then the plan charts, and the report section
+/// that names them.
+pub struct PlanFiles {
+    pub report: PlansReport,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub section: String,
+}
+
+/// Analyses the plans of `scenario` with `settings` (in the current thread pool) and renders
+/// their files; a plan whose figures are not finite is refused.
+pub fn plan_files(
+    scenario: &Scenario,
+    settings: &PlanSettings,
+    charts: &ChartOptions,
+) -> anyhow::Result<PlanFiles> {
+    let report = analyse_plans(scenario, settings)
+        .map_err(|m| UsageError(format!("{}: {m}", scenario.source)))?;
+    let rows = super::finite_rows(
+        report
+            .pools
+            .iter()
+            .flat_map(|p| p.samples.iter().map(|s| &s.row)),
+        &scenario.source,
+        |r| format!("pool {} plan '{}'", r.pool, r.plan),
+    )?;
+    let chart_files = plan_charts(&report, charts)?;
+    let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
+    let section = plans_section(&report, &names);
+    let mut files = vec![("plans.csv".to_string(), to_csv(&rows)?)];
+    files.extend(chart_files);
+    Ok(PlanFiles {
+        report,
+        files,
+        section,
+    })
+}
+
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let out = &args.output;
     let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
@@ -41,27 +79,10 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let out_dir = out.out_dir(&scenario.name);
     let charts = out.charts();
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
-        let report = analyse_plans(&scenario, &settings)
-            .map_err(|m| UsageError(format!("{}: {m}", scenario.source)))?;
-        let rows: Vec<_> = report
-            .pools
-            .iter()
-            .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
-            .collect();
-        super::check_finite(&rows, &scenario.source, |r| {
-            format!("pool {} plan '{}'", r.pool, r.plan)
-        })?;
-        let chart_files = plan_charts(&report, &charts)?;
-        let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
-        let mut files = vec![
-            ("plans.csv".to_string(), to_csv(&rows)?),
-            (
-                "plans.md".to_string(),
-                plans_section(&report, &names).into_bytes(),
-            ),
-        ];
-        files.extend(chart_files);
-        anyhow::Ok((files, plans_summary(&report)))
+        let plans = plan_files(&scenario, &settings, &charts)?;
+        let mut files = plans.files;
+        files.insert(1, ("plans.md".to_string(), plans.section.into_bytes()));
+        anyhow::Ok((files, plans_summary(&plans.report)))
     })?;
     write_all_atomic(&out_dir, &files)?;
     if !out.quiet {

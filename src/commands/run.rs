@@ -35,7 +35,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     guard::install_interrupt_handler();
     let mut scenario = super::load_scenario(args.scenario.as_deref())?;
     if let Some(trials) = args.trials {
+        // One trial count for the whole run: the plans too, so that a quick run is quick.
         scenario.trials = trials;
+        if let Some(plan) = &mut scenario.plan {
+            plan.trials = trials;
+        }
     }
     if let Some(seed) = args.seed {
         scenario.seed = seed;
@@ -289,40 +293,6 @@ pub fn check_finite(report: &RunReport) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What a scenario's commitment plans add to its run: `plans.csv` and the plan charts, and the
-/// report section.
-struct PlanFiles {
-    files: Vec<(String, Vec<u8>)>,
-    section: Option<String>,
-}
-
-/// The plans of a scenario with `[plan]` or `[[plans]]`, analysed as `ptsim plan` does with the
-/// scenario's settings; nothing for a scenario without them.
-fn plan_files(report: &RunReport, charts: &ChartOptions) -> anyhow::Result<PlanFiles> {
-    let Some(settings) = &report.scenario.plan else {
-        return Ok(PlanFiles {
-            files: Vec::new(),
-            section: None,
-        });
-    };
-    let plans = crate::plan::analyse_plans(&report.scenario, settings)
-        .map_err(|m| crate::UsageError(format!("{}: {m}", report.scenario.source)))?;
-    let rows: Vec<_> = plans
-        .pools
-        .iter()
-        .flat_map(|p| p.samples.iter().map(|s| s.row.clone()))
-        .collect();
-    let chart_files = crate::report::chart::risk::plan_charts(&plans, charts)?;
-    let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
-    let section = crate::report::plans::plans_section(&plans, &names);
-    let mut files = vec![("plans.csv".to_string(), to_csv(&rows)?)];
-    files.extend(chart_files);
-    Ok(PlanFiles {
-        files,
-        section: Some(section),
-    })
-}
-
 /// Every file of a run, as (name, bytes), produced before anything is written.
 pub fn output_files(
     report: &RunReport,
@@ -343,12 +313,18 @@ pub fn output_files(
         ("sizing.csv".to_string(), to_csv(&sizing)?),
     ];
     files.extend(render_charts(report, charts)?);
-    let plans = plan_files(report, charts)?;
-    files.extend(plans.files);
+    // A scenario with `[plan]` or `[[plans]]` adds plans.csv, the plan charts and a report
+    // section, analysed as `ptsim plan` does with the scenario's settings.
+    let mut section = None;
+    if let Some(settings) = &report.scenario.plan {
+        let plans = super::plan::plan_files(&report.scenario, settings, charts)?;
+        files.extend(plans.files);
+        section = Some(plans.section);
+    }
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     files.push((
         "report.md".to_string(),
-        report_md(report, &names, plans.section.as_deref()).into_bytes(),
+        report_md(report, &names, section.as_deref()).into_bytes(),
     ));
     names.push("report.md".to_string());
     names.push("manifest.json".to_string());

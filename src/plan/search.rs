@@ -29,7 +29,7 @@ const PARALLEL_TRIALS: usize = 64;
 )]
 #[serde(rename_all = "snake_case")]
 pub enum SearchMethod {
-    /// Exhaustive when the space has at most `EXHAUSTIVE_LIMIT` plans, else coordinate descent.
+    /// Exhaustive when the space has at most 5,000 plans, else coordinate descent.
     #[default]
     Auto,
     Exhaustive,

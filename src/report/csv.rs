@@ -22,26 +22,7 @@ mod tests {
         let curve = String::from_utf8(
             to_csv(&[CurveRow {
                 pool: "p".into(),
-                units: 0,
-                mean: 1.0,
-                p5: 1.0,
-                p10: 1.0,
-                p25: 1.0,
-                p50: 1.0,
-                p75: 1.0,
-                p90: 1.0,
-                p95: 1.0,
-                p99: 1.0,
-                cvar95: 1.0,
-                savings_p10: 0.0,
-                savings_p50: 0.0,
-                savings_p90: 0.0,
-                prob_beats_on_demand: 0.0,
-                utilization_mean: 0.0,
-                spilled_tokens_mean: 0.0,
-                absorbed_tokens_mean: 0.0,
-                batch_tokens_mean: 0.0,
-                throttled_tokens_mean: 0.0,
+                ..CurveRow::default()
             }])
             .unwrap(),
         )

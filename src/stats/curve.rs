@@ -7,7 +7,7 @@ use super::quantile::{cvar_upper, mean, percentile_sorted, sort_floats};
 use crate::simulate::PoolRun;
 
 /// One row of `curve.csv` (field order = column order; docs/model.md §7).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CurveRow {
     pub pool: String,
     pub units: u32,

@@ -317,3 +317,24 @@ fn run_of_a_scenario_with_plans_writes_them_and_their_report_section() {
     assert!(plans < report.find("## Caveats").unwrap(), "{report}");
     assert!(report[plans..].contains("(3 six_month @0)"), "{report}");
 }
+
+#[test]
+fn run_trials_apply_to_the_plans_as_plan_trials_do() {
+    // `run --trials 20` on the shipped plan scenario (its [plan] asks for 2,000) prices the plans
+    // on the same 20 trials `ptsim plan --trials 20` does: plans.csv is byte-identical.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios/plan-growth.toml");
+    let run = dir.path().join("run");
+    run_scenario(&scenario, &run, &["--trials", "20"]);
+    let plan = dir.path().join("plan");
+    ptsim()
+        .arg("plan")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&plan)
+        .args(["--trials", "20", "--charts", "none", "--quiet"])
+        .assert()
+        .success();
+    let read = |d: &Path| std::fs::read(d.join("plans.csv")).unwrap();
+    assert_eq!(read(&run), read(&plan));
+}

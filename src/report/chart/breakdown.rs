@@ -8,16 +8,16 @@ use super::Context;
 use super::annotate::{Note, Place, note};
 use super::axis::padded;
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
-use super::style::{self, Backend, RECOMMENDED, REFERENCE};
+use super::style::{self, Backend, RECOMMENDED, REFERENCE, okabe_ito};
 use super::units::{bill_panel, dashed, recommended_band, region, units_axis};
 use crate::cost::UnitOutcome;
 use crate::report::format::usd3;
 use crate::report::words::count;
 use crate::simulate::PoolRun;
 
-const UNITS: RGBColor = RGBColor(0, 114, 178);
-const SPILL: RGBColor = RGBColor(230, 159, 0);
-const BATCH: RGBColor = RGBColor(204, 121, 167);
+const UNITS: RGBColor = okabe_ito::BLUE;
+const SPILL: RGBColor = okabe_ito::ORANGE;
+const BATCH: RGBColor = okabe_ito::PURPLE;
 
 /// Mean unit bill, on-demand and batch over trials at sweep position `at`, USD.
 pub fn mean_parts(run: &PoolRun, at: usize) -> [f64; 3] {

@@ -10,22 +10,22 @@ use super::Drawing;
 use super::axis::{nice_ticks, number_label};
 use super::frame::{Axis, Options, panel};
 use super::layout::{Area, Entry, Swatch, header, legend};
-use super::style::{Backend, REFERENCE, Sizes};
+use super::style::{Backend, REFERENCE, Sizes, okabe_ito};
 use crate::commands::backtest::Backtest;
 use crate::stats::calibration::{Calibration, PIT_BINS};
 
 /// Colour-blind-safe line colours for the unit levels (Okabe–Ito), then "all cases".
 const LEVELS: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(213, 94, 0),
-    RGBColor(240, 228, 66),
+    okabe_ito::BLUE,
+    okabe_ito::ORANGE,
+    okabe_ito::GREEN,
+    okabe_ito::PURPLE,
+    okabe_ito::SKY,
+    okabe_ito::VERMILLION,
+    okabe_ito::YELLOW,
 ];
 const ALL: RGBColor = RGBColor(30, 30, 30);
-const BARS: RGBColor = RGBColor(0, 114, 178);
+const BARS: RGBColor = okabe_ito::BLUE;
 
 /// What the calibration chart shows.
 pub struct CalibrationChart {

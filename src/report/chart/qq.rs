@@ -7,11 +7,11 @@ use plotters::prelude::*;
 use super::axis::{nice_ticks, number_label, padded};
 use super::frame::{Axis, Options, panel, ticks_that_fit};
 use super::layout::{Area, Entry, Swatch, header, legend};
-use super::style::{self, Backend, REFERENCE, Sizes};
+use super::style::{self, Backend, REFERENCE, Sizes, okabe_ito};
 use crate::fit::check::QqPoint;
 
 const LOGNORMAL: RGBColor = RGBColor(38, 70, 120);
-const GAMMA: RGBColor = RGBColor(213, 94, 0);
+const GAMMA: RGBColor = okabe_ito::VERMILLION;
 
 /// What the QQ chart shows.
 pub struct QqChart<'a> {

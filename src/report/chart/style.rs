@@ -37,6 +37,19 @@ pub fn register_fonts() -> anyhow::Result<()> {
     .map_err(anyhow::Error::msg)
 }
 
+/// The Okabe–Ito palette, safe for colour-blind readers.
+pub mod okabe_ito {
+    use plotters::style::RGBColor;
+
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+    pub const SKY: RGBColor = RGBColor(86, 180, 233);
+    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+}
+
 /// Text body colour.
 pub const INK: RGBColor = RGBColor(33, 37, 41);
 /// Subtitles, axis lines and secondary text.
@@ -48,21 +61,21 @@ pub const DATA: RGBColor = RGBColor(38, 70, 120);
 /// Reference lines (all on-demand, zero savings, break-even).
 pub const REFERENCE: RGBColor = RGBColor(70, 70, 70);
 /// The recommended count: its marker, line and callout (Okabe–Ito bluish green, as min_mean).
-pub const RECOMMENDED: RGBColor = RGBColor(0, 158, 115);
+pub const RECOMMENDED: RGBColor = okabe_ito::GREEN;
 /// The break-even utilization u*.
 pub const BREAK_EVEN: RGBColor = RGBColor(150, 40, 40);
 /// Losses and what goes against the recommendation (Okabe–Ito vermillion).
-pub const LOSS: RGBColor = RGBColor(213, 94, 0);
+pub const LOSS: RGBColor = okabe_ito::VERMILLION;
 
 /// Each rule's colour (Okabe–Ito, safe for colour-blind readers).
 pub fn rule_color(rule: Rule) -> RGBColor {
     match rule {
-        Rule::P50Floor => RGBColor(0, 114, 178),
-        Rule::PeakFraction => RGBColor(213, 94, 0),
-        Rule::UtilizationTarget => RGBColor(204, 121, 167),
-        Rule::MinMean => RGBColor(0, 158, 115),
-        Rule::MinP90 => RGBColor(230, 159, 0),
-        Rule::MinCvar95 => RGBColor(86, 180, 233),
+        Rule::P50Floor => okabe_ito::BLUE,
+        Rule::PeakFraction => okabe_ito::VERMILLION,
+        Rule::UtilizationTarget => okabe_ito::PURPLE,
+        Rule::MinMean => okabe_ito::GREEN,
+        Rule::MinP90 => okabe_ito::ORANGE,
+        Rule::MinCvar95 => okabe_ito::SKY,
     }
 }
 

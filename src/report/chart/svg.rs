@@ -86,6 +86,14 @@ impl<'a> OutlinedSvg<'a> {
         }
     }
 
+    /// Writes the element `<{shape} opacity/>` in colour `c`; a transparent colour draws nothing.
+    fn element(&mut self, c: BackendColor, shape: &str) -> Result {
+        if c.alpha > 0.0 {
+            let _ = writeln!(self.body, "<{shape}{}/>", opacity(c));
+        }
+        Ok(())
+    }
+
     /// The outline of `text` as path data, positioned as `Typeset` draws it.
     fn text_path(
         &self,
@@ -166,15 +174,11 @@ impl DrawingBackend for OutlinedSvg<'_> {
     }
 
     fn draw_pixel(&mut self, (x, y): BackendCoord, c: BackendColor) -> Result {
-        if c.alpha > 0.0 {
-            let _ = writeln!(
-                self.body,
-                r#"<rect x="{x}" y="{y}" width="1" height="1" fill="{}"{}/>"#,
-                color(c),
-                opacity(c)
-            );
-        }
-        Ok(())
+        let shape = format!(
+            r#"rect x="{x}" y="{y}" width="1" height="1" fill="{}""#,
+            color(c)
+        );
+        self.element(c, &shape)
     }
 
     fn draw_line<S: BackendStyle>(
@@ -184,16 +188,12 @@ impl DrawingBackend for OutlinedSvg<'_> {
         style: &S,
     ) -> Result {
         let c = style.color();
-        if c.alpha > 0.0 {
-            let _ = writeln!(
-                self.body,
-                r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{}" stroke-width="{}"{}/>"#,
-                color(c),
-                style.stroke_width(),
-                opacity(c)
-            );
-        }
-        Ok(())
+        let shape = format!(
+            r#"line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{}" stroke-width="{}""#,
+            color(c),
+            style.stroke_width()
+        );
+        self.element(c, &shape)
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -204,17 +204,13 @@ impl DrawingBackend for OutlinedSvg<'_> {
         fill: bool,
     ) -> Result {
         let c = style.color();
-        if c.alpha > 0.0 {
-            let paint = paint(c, fill, style.stroke_width());
-            let _ = writeln!(
-                self.body,
-                r#"<rect x="{x1}" y="{y1}" width="{}" height="{}" {paint}{}/>"#,
-                x2 - x1,
-                y2 - y1,
-                opacity(c)
-            );
-        }
-        Ok(())
+        let shape = format!(
+            r#"rect x="{x1}" y="{y1}" width="{}" height="{}" {}"#,
+            x2 - x1,
+            y2 - y1,
+            paint(c, fill, style.stroke_width())
+        );
+        self.element(c, &shape)
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -223,17 +219,13 @@ impl DrawingBackend for OutlinedSvg<'_> {
         style: &S,
     ) -> Result {
         let c = style.color();
-        if c.alpha > 0.0 {
-            let _ = writeln!(
-                self.body,
-                r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{}"{}/>"#,
-                points(path),
-                color(c),
-                style.stroke_width(),
-                opacity(c)
-            );
-        }
-        Ok(())
+        let shape = format!(
+            r#"polyline points="{}" fill="none" stroke="{}" stroke-width="{}""#,
+            points(path),
+            color(c),
+            style.stroke_width()
+        );
+        self.element(c, &shape)
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -242,16 +234,8 @@ impl DrawingBackend for OutlinedSvg<'_> {
         style: &S,
     ) -> Result {
         let c = style.color();
-        if c.alpha > 0.0 {
-            let _ = writeln!(
-                self.body,
-                r#"<polygon points="{}" fill="{}"{}/>"#,
-                points(path),
-                color(c),
-                opacity(c)
-            );
-        }
-        Ok(())
+        let shape = format!(r#"polygon points="{}" fill="{}""#, points(path), color(c));
+        self.element(c, &shape)
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -262,15 +246,11 @@ impl DrawingBackend for OutlinedSvg<'_> {
         fill: bool,
     ) -> Result {
         let c = style.color();
-        if c.alpha > 0.0 {
-            let paint = paint(c, fill, style.stroke_width());
-            let _ = writeln!(
-                self.body,
-                r#"<circle cx="{cx}" cy="{cy}" r="{radius}" {paint}{}/>"#,
-                opacity(c)
-            );
-        }
-        Ok(())
+        let shape = format!(
+            r#"circle cx="{cx}" cy="{cy}" r="{radius}" {}"#,
+            paint(c, fill, style.stroke_width())
+        );
+        self.element(c, &shape)
     }
 
     fn draw_text<S: BackendTextStyle>(
@@ -286,13 +266,7 @@ impl DrawingBackend for OutlinedSvg<'_> {
         let d = self
             .text_path(text, style, pos)
             .ok_or(DrawingErrorKind::FontError(Box::new(NoFont)))?;
-        let _ = writeln!(
-            self.body,
-            r#"<path d="{d}" fill="{}"{}/>"#,
-            color(c),
-            opacity(c)
-        );
-        Ok(())
+        self.element(c, &format!(r#"path d="{d}" fill="{}""#, color(c)))
     }
 }
 

@@ -308,26 +308,7 @@ pub fn band(
 #[cfg(test)]
 pub fn blank_row(units: u32) -> CurveRow {
     CurveRow {
-        pool: String::new(),
         units,
-        mean: 0.0,
-        p5: 0.0,
-        p10: 0.0,
-        p25: 0.0,
-        p50: 0.0,
-        p75: 0.0,
-        p90: 0.0,
-        p95: 0.0,
-        p99: 0.0,
-        cvar95: 0.0,
-        savings_p10: 0.0,
-        savings_p50: 0.0,
-        savings_p90: 0.0,
-        prob_beats_on_demand: 0.0,
-        utilization_mean: 0.0,
-        spilled_tokens_mean: 0.0,
-        absorbed_tokens_mean: 0.0,
-        batch_tokens_mean: 0.0,
-        throttled_tokens_mean: 0.0,
+        ..CurveRow::default()
     }
 }

@@ -9,7 +9,7 @@ use super::Context;
 use super::annotate::{Note, Place, note};
 use super::frame::{Axis, Options, panel};
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
-use super::style::{self, BREAK_EVEN, Backend, DATA, RECOMMENDED};
+use super::style::{self, BREAK_EVEN, Backend, DATA, RECOMMENDED, okabe_ito};
 use super::units::{
     dashed, recommended_band, region, rule_markers, thinned, units_axis, units_title,
 };
@@ -17,7 +17,7 @@ use crate::report::format::{percent, share};
 use crate::report::words::{capitalized, unit_noun};
 use crate::stats::curve::CurveRow;
 
-const MARGINAL: RGBColor = RGBColor(213, 94, 0);
+const MARGINAL: RGBColor = okabe_ito::VERMILLION;
 
 /// Utilization of each step of the sweep alone: (k·u(k) − j·u(j)) / (k − j) for consecutive
 /// counts j < k; the first row (k = 0) has none.

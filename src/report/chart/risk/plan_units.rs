@@ -9,19 +9,19 @@ use super::super::Drawing;
 use super::super::axis::{nice_ticks, number_label, padded, unit_ticks};
 use super::super::frame::{Axis, Options, panel, ticks_that_fit};
 use super::super::layout::{Area, Entry, Swatch, header, legend};
-use super::super::style::{Backend, DATA, REFERENCE, Sizes};
+use super::super::style::{Backend, DATA, REFERENCE, Sizes, okabe_ito};
 use super::plans::{layer_words, plan_words, subtitle};
 use crate::plan::{Plan, PlansReport, PoolPlans};
 use crate::stats::quantile::{percentile_sorted, sort_floats};
 
 /// Colours of the layers, bottom up (Okabe–Ito, skipping the load's blue).
 const LAYER_COLORS: [RGBColor; 6] = [
-    RGBColor(0, 158, 115),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(204, 121, 167),
-    RGBColor(213, 94, 0),
-    RGBColor(240, 228, 66),
+    okabe_ito::GREEN,
+    okabe_ito::ORANGE,
+    okabe_ito::SKY,
+    okabe_ito::PURPLE,
+    okabe_ito::VERMILLION,
+    okabe_ito::YELLOW,
 ];
 
 /// The month-by-month chart of one pool's recommended plan.

@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 
 use super::super::layout::{Area, Entry, Swatch, header, legend};
-use super::super::style::{self, Backend, DATA, REFERENCE, Sizes};
+use super::super::style::{self, Backend, DATA, REFERENCE, Sizes, okabe_ito};
 use super::super::{ChartOptions, Drawing};
 use super::distribution::{DistributionRow, distribution_panel};
 use super::plan_units::PlanUnitsChart;
@@ -22,9 +22,9 @@ const MOST_ROWS: usize = 11;
 pub fn source_color(source: &str) -> RGBColor {
     match source {
         ON_DEMAND => REFERENCE,
-        LISTED => RGBColor(213, 94, 0),
-        SEARCH => RGBColor(0, 158, 115),
-        HINDSIGHT => RGBColor(204, 121, 167),
+        LISTED => okabe_ito::VERMILLION,
+        SEARCH => okabe_ito::GREEN,
+        HINDSIGHT => okabe_ito::PURPLE,
         _ => DATA,
     }
 }

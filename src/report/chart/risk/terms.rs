@@ -11,7 +11,7 @@ use super::super::axis::{UsdAxis, nice_ticks, padded};
 use super::super::frame::{Axis, Options, Panel, panel, ticks_that_fit};
 use super::super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::super::rows::{row_of, row_y, rows};
-use super::super::style::{self, Backend, DATA, MUTED, REFERENCE, Sizes};
+use super::super::style::{self, Backend, DATA, MUTED, REFERENCE, Sizes, okabe_ito};
 use super::super::{ChartOptions, Drawing, extension, render_drawing};
 use super::with_label_room;
 use crate::ratecard::Term;
@@ -26,8 +26,8 @@ fn policy_color(policy: &str) -> RGBColor {
     match policy {
         ON_DEMAND => REFERENCE,
         FIXED => DATA,
-        ROLLING => RGBColor(213, 94, 0),
-        _ => RGBColor(0, 158, 115),
+        ROLLING => okabe_ito::VERMILLION,
+        _ => okabe_ito::GREEN,
     }
 }
 

@@ -11,15 +11,15 @@ use super::super::axis::{UsdAxis, nice_ticks, padded};
 use super::super::frame::{Axis, Options, panel, ticks_that_fit};
 use super::super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::super::rows::{row_of, row_y, rows};
-use super::super::style::{self, Backend, REFERENCE, Sizes};
+use super::super::style::{self, Backend, REFERENCE, Sizes, okabe_ito};
 use super::super::{ChartOptions, Drawing, extension, render_drawing};
 use crate::report::format::{Period, grouped, usd3};
 use crate::report::words::{count, pool_title};
 use crate::risk::sensitivity::SensitivityRow;
 use crate::scenario::Scenario;
 
-const LOW: RGBColor = RGBColor(0, 114, 178);
-const HIGH: RGBColor = RGBColor(230, 159, 0);
+const LOW: RGBColor = okabe_ito::BLUE;
+const HIGH: RGBColor = okabe_ito::ORANGE;
 
 /// The tornado of one pool.
 pub struct TornadoChart<'a> {
