@@ -261,6 +261,10 @@ pub struct PlanArgs {
     /// [default: the scenario's, auto].
     #[arg(long, value_enum)]
     pub search: Option<crate::plan::SearchMethod>,
+    /// Refuse plans estimated to need more memory than this (e.g. 16GiB, 500MiB) [default:
+    /// 8GiB, or less if the machine has less available].
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory_size)]
+    pub max_memory: Option<u64>,
     #[command(flatten)]
     pub output: RiskOutputArgs,
 }

@@ -5,6 +5,7 @@
 
 use crate::UsageError;
 use crate::cli::PlanArgs;
+use crate::guard::memory::{self, LimitSource};
 use crate::output::write_all_atomic;
 use crate::plan::{PlanSettings, PlansReport, analyse_plans};
 use crate::report::chart::ChartOptions;
@@ -33,6 +34,17 @@ fn settings(args: &PlanArgs, scenario: &Scenario) -> PlanSettings {
         settings.search = search;
     }
     settings
+}
+
+/// Refuses (exit code 2) plans estimated to need more memory than `limit`, before any trial is
+/// priced.
+pub fn check_plan_memory(
+    scenario: &Scenario,
+    settings: &PlanSettings,
+    limit: (u64, LimitSource),
+) -> anyhow::Result<()> {
+    crate::plan::memory::check(&crate::plan::memory::estimate(scenario, settings), limit)
+        .map_err(|message| UsageError(format!("{}: {message}", scenario.source)).into())
 }
 
 /// A plan analysis and what it writes: `plans.csv` then the plan charts, and the report section
@@ -77,8 +89,10 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let scenario = super::risk_scenario(args.scenario.as_deref(), out)?;
     let settings = settings(args, &scenario);
     let out_dir = out.out_dir(&scenario.name);
+    crate::output::check_writable(&out_dir)?;
     let charts = out.charts();
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
+        check_plan_memory(&scenario, &settings, memory::limit(args.max_memory))?;
         let plans = plan_files(&scenario, &settings, &charts)?;
         let mut files = plans.files;
         files.insert(1, ("plans.md".to_string(), plans.section.into_bytes()));

@@ -60,6 +60,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     // folder the results can be written to.
     let pilot =
         threads.install(|| super::check_memory_before_run(&scenario, thread_count, limit))?;
+    if let Some(settings) = &scenario.plan {
+        threads.install(|| super::plan::check_plan_memory(&scenario, settings, limit))?;
+    }
     crate::output::check_writable(&out_dir)?;
 
     let progress = Progress::new(u64::from(scenario.trials), "trials").hide_if(args.quiet);

@@ -19,6 +19,14 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
             "`ptsim run` would refuse this scenario: {message}"
         ));
     }
+    if let Some(settings) = &scenario.plan {
+        let estimate = crate::plan::memory::estimate(&scenario, settings);
+        if let Err(message) = crate::plan::memory::check(&estimate, memory::limit(None)) {
+            super::print_warning(&format!(
+                "`ptsim plan` would refuse this scenario: {message}"
+            ));
+        }
+    }
     let mut text = format!(
         "{}: ok — {} pool(s), {} workload(s), {} trials x {} hours from {}\n",
         args.scenario.display(),
@@ -41,6 +49,15 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
             p.term.as_str(),
             usd(p.model.prices.unit_usd_per_hour),
             names.join(", ")
+        ));
+    }
+    if let Some(settings) = &scenario.plan {
+        text.push_str(&format!(
+            "  plans: {} months, {} trials, minimising the {} cost; {} listed plan(s)\n",
+            settings.months,
+            settings.trials,
+            settings.goal.objective.as_str(),
+            settings.plans.len()
         ));
     }
     super::print_stdout(&text)

@@ -123,11 +123,7 @@ pub fn check(estimate: &MemoryEstimate, limit: (u64, LimitSource)) -> Result<(),
     if total <= limit {
         return Ok(());
     }
-    let what = match source {
-        LimitSource::Flag => format!("the --max-memory limit of {}", bytes(limit)),
-        LimitSource::Default => format!("the default limit of {}", bytes(limit)),
-        LimitSource::Available => format!("the {} this machine has available", bytes(limit)),
-    };
+    let what = limit_words((limit, source));
     let mut message = format!(
         "this run would need about {} of memory, more than {what}:",
         bytes(total)
@@ -159,9 +155,23 @@ pub fn check(estimate: &MemoryEstimate, limit: (u64, LimitSource)) -> Result<(),
          limit with --max-memory (e.g. --max-memory {}).",
         estimate.threads,
         bytes(estimate.buffers),
-        bytes(total.next_power_of_two()).replace(' ', "")
+        suggested_flag(total)
     );
     Err(message)
+}
+
+/// The limit in words: "the default limit of 8 GiB", "the --max-memory limit of 1 GiB" …
+pub fn limit_words((limit, source): (u64, LimitSource)) -> String {
+    match source {
+        LimitSource::Flag => format!("the --max-memory limit of {}", bytes(limit)),
+        LimitSource::Default => format!("the default limit of {}", bytes(limit)),
+        LimitSource::Available => format!("the {} this machine has available", bytes(limit)),
+    }
+}
+
+/// `--max-memory` written for a size a little above `total`: its next power of two.
+pub fn suggested_flag(total: u64) -> String {
+    bytes(total.next_power_of_two()).replace(' ', "")
 }
 
 /// Parses a size such as `8GiB`, `500MB`, `2g` or `1048576` (bytes) into bytes. K, M, G and T

@@ -8,6 +8,7 @@
 //! over trials; `summary` makes the rows of `plans.csv`.
 
 pub mod layer;
+pub mod memory;
 pub mod objective;
 pub mod search;
 mod strategy;
@@ -22,7 +23,6 @@ use serde::Serialize;
 
 use crate::ratecard::Term;
 use crate::scenario::{Pool, Scenario};
-use crate::simulate::default_max_units;
 pub use layer::{Layer, Plan, PlanContext, Resize};
 pub use objective::{Goal, Objective};
 pub use search::SearchMethod;
@@ -30,7 +30,7 @@ use search::{Evaluator, Space};
 pub use strategy::SearchSummary;
 use strategy::{find_best, single_term_optima};
 use summary::{Candidate, LISTED, ON_DEMAND, PlanSample, SEARCH, SINGLE_TERM, summarise};
-use trials::{Draw, MonthLoad, peaks, price_months, replay};
+use trials::{Draw, MonthLoad, peaks, price_months, replay, sweep_end};
 
 /// Months a plan covers unless `[plan] months` says otherwise.
 pub const DEFAULT_MONTHS: usize = 12;
@@ -155,10 +155,7 @@ fn analyse_pool(
     };
     // The sweep end needs a pass of its own only where a month costs something at any count.
     let max_units = pool.max_units.or_else(|| {
-        (pool.model.intra_hour_cv > 0.0).then(|| {
-            pool.steps
-                .round_up(default_max_units(&peaks(&draw, trials)))
-        })
+        (pool.model.intra_hour_cv > 0.0).then(|| sweep_end(&draw, &peaks(&draw, trials)))
     });
     let (table, loads) = price_months(&draw, max_units, trials);
     let max_units = table.max_units();

@@ -53,7 +53,7 @@ pub struct MonthLoad {
 
 /// The sweep end of a pool with no `max_units` (as `run`'s: P95 over trials of each trial's peak
 /// hour of all traffic, rounded up to a legal count), over the traffic the plans serve.
-fn sweep_end(draw: &Draw, peaks: &[f64]) -> u32 {
+pub fn sweep_end(draw: &Draw, peaks: &[f64]) -> u32 {
     draw.pool.steps.round_up(default_max_units(peaks))
 }
 

@@ -67,6 +67,71 @@ fn ten_million_trials_are_refused_before_any_is_simulated() {
 }
 
 #[test]
+fn plans_that_cannot_fit_are_refused_before_any_trial_is_priced() {
+    // The shipped plan scenario (12 months, two terms, three listed plans) on ten million trials:
+    // refused from the first 100 trials' peak hours, by `plan` and by `run` alike.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for command in ["plan", "run"] {
+        let stderr = refused(with_out(
+            &[command, "plan-growth", "--trials", "10000000"],
+            &out,
+        ));
+        for part in [
+            "shipped scenario plan-growth: the plans would need about",
+            "pool claude-sonnet-4.5: 10,000,000 trials × ",
+            "(12 months × ",
+            "--max-memory",
+        ] {
+            assert!(
+                stderr.contains(part),
+                "{command}: expected {part:?} in:\n{stderr}"
+            );
+        }
+        assert!(!out.exists());
+    }
+    // The limit is the estimate: 100 trials are refused under a limit below what they are said
+    // to need, and run under one just above it.
+    let stderr = refused(with_out(
+        &[
+            "plan",
+            "plan-growth",
+            "--trials",
+            "100",
+            "--max-memory",
+            "64KiB",
+        ],
+        &out,
+    ));
+    let needed = stderr
+        .split("need about ")
+        .nth(1)
+        .and_then(|rest| rest.split(" of memory").next())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let (number, unit) = needed.split_once(' ').unwrap();
+    let kib = number.parse::<f64>().unwrap() * if unit == "MiB" { 1024.0 } else { 1.0 };
+    assert!(
+        unit.ends_with("iB") && (100.0..8192.0).contains(&kib),
+        "{stderr}"
+    );
+    let above = format!("{}KiB", (kib * 1.01).ceil());
+    let below = format!("{}KiB", (kib * 0.99).floor());
+    let plan = |limit: &str| {
+        let mut args = with_out(&["plan", "plan-growth", "--trials", "100", "-q"], &out);
+        args.extend([
+            "--charts".into(),
+            "none".into(),
+            "--max-memory".into(),
+            limit.into(),
+        ]);
+        args
+    };
+    refused(plan(&below));
+    ptsim().args(plan(&above)).assert().success();
+    assert!(out.join("plans.csv").exists());
+}
+
+#[test]
 fn an_unwritable_output_folder_is_refused_before_simulating() {
     // Ten million trials with the memory limit lifted: were the folder checked after the run,
     // this test would run for an hour. A path under a file cannot be written even by root.

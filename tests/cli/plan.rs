@@ -338,3 +338,30 @@ fn run_trials_apply_to_the_plans_as_plan_trials_do() {
     let read = |d: &Path| std::fs::read(d.join("plans.csv")).unwrap();
     assert_eq!(read(&run), read(&plan));
 }
+
+#[test]
+fn validate_describes_the_plans_and_warns_of_plans_that_cannot_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = repo().join("scenarios/plan-growth.toml");
+    let checked = ptsim().arg("validate").arg(&shipped).assert().success();
+    let stdout = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
+    assert!(
+        stdout
+            .contains("plans: 12 months, 2000 trials, minimising the mean cost; 3 listed plan(s)"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&shipped).unwrap();
+    let big = text.replace(
+        "objective = \"mean\"\ntrials = 2000",
+        "objective = \"mean\"\ntrials = 10000000",
+    );
+    assert_ne!(big, text);
+    let path = write(dir.path(), "big.toml", &big);
+    let checked = ptsim().arg("validate").arg(&path).assert().success();
+    let stderr = String::from_utf8_lossy(&checked.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("`ptsim plan` would refuse this scenario: the plans would need about")
+            && stderr.contains("10,000,000 trials × "),
+        "{stderr}"
+    );
+}
