@@ -180,8 +180,9 @@ impl Progress {
             .steps_per_item
             .store(steps_per_item.max(1), Ordering::Relaxed);
         self.shared.started.store(false, Ordering::Relaxed);
-        self.bar.set_message(label.into());
+        // Back to zero before the new words, so that no frame shows them beside the old count.
         self.bar.set_position(0);
+        self.bar.set_message(label.into());
         self.set_total(total);
     }
 

@@ -7,7 +7,8 @@ use crate::UsageError;
 use crate::cli::PlanArgs;
 use crate::guard::memory::{self, LimitSource};
 use crate::output::write_all_atomic;
-use crate::plan::{PlanSettings, PlansReport, analyse_plans};
+use crate::plan::{PlanSettings, PlansReport, Watch, analyse_plans};
+use crate::progress::Progress;
 use crate::report::chart::ChartOptions;
 use crate::report::chart::risk::plan_charts;
 use crate::report::csv::to_csv;
@@ -61,8 +62,21 @@ pub fn plan_files(
     scenario: &Scenario,
     settings: &PlanSettings,
     charts: &ChartOptions,
+    progress: &Progress,
 ) -> anyhow::Result<PlanFiles> {
-    let report = analyse_plans(scenario, settings)
+    let pass = |what: &str| {
+        progress.restart(
+            u64::from(settings.trials),
+            1,
+            format!("{}: {what}", scenario.name),
+        );
+    };
+    let step = || progress.inc(1);
+    let watch = Watch {
+        pass: &pass,
+        step: &step,
+    };
+    let report = analyse_plans(scenario, settings, watch)
         .map_err(|m| UsageError(format!("{}: {m}", scenario.source)))?;
     let rows = super::finite_rows(
         report
@@ -72,6 +86,7 @@ pub fn plan_files(
         &scenario.source,
         |r| format!("pool {} plan '{}'", r.pool, r.plan),
     )?;
+    progress.finish();
     let chart_files = plan_charts(&report, charts)?;
     let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();
     let section = plans_section(&report, &names);
@@ -93,7 +108,8 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let charts = out.charts();
     let (files, table) = super::thread_pool(out.threads)?.install(|| {
         check_plan_memory(&scenario, &settings, memory::limit(args.max_memory))?;
-        let plans = plan_files(&scenario, &settings, &charts)?;
+        let progress = Progress::new(u64::from(settings.trials), "trials").hide_if(out.quiet);
+        let plans = plan_files(&scenario, &settings, &charts, &progress)?;
         let mut files = plans.files;
         files.insert(1, ("plans.md".to_string(), plans.section.into_bytes()));
         anyhow::Ok((files, plans_summary(&plans.report)))

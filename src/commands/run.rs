@@ -96,7 +96,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                     },
                 );
                 check_finite(&report)?;
-                let files = output_files(&report, &charts)?;
+                let files = output_files(&report, &charts, &worker_progress)?;
                 let text = match &json {
                     Some(out) => summary_json(&report, out)?,
                     None => {
@@ -296,10 +296,12 @@ pub fn check_finite(report: &RunReport) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every file of a run, as (name, bytes), produced before anything is written.
+/// Every file of a run, as (name, bytes), produced before anything is written (the plans'
+/// passes shown on `progress`).
 pub fn output_files(
     report: &RunReport,
     charts: &ChartOptions,
+    progress: &Progress,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let curve: Vec<_> = report
         .pools
@@ -320,7 +322,7 @@ pub fn output_files(
     // section, analysed as `ptsim plan` does with the scenario's settings.
     let mut section = None;
     if let Some(settings) = &report.scenario.plan {
-        let plans = super::plan::plan_files(&report.scenario, settings, charts)?;
+        let plans = super::plan::plan_files(&report.scenario, settings, charts, progress)?;
         files.extend(plans.files);
         section = Some(plans.section);
     }

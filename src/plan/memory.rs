@@ -14,7 +14,7 @@ use std::fmt::Write;
 use super::PlanSettings;
 use super::layer::{Layer, Plan};
 use super::table::TrialCosts;
-use super::trials::{Draw, MonthLoad, Priced, TrialPrices, peaks, sweep_end};
+use super::trials::{Draw, MonthLoad, Priced, TrialPrices, Watch, peaks, sweep_end};
 use crate::guard::memory::{LimitSource, bytes, limit_words, suggested_flag};
 use crate::report::format::grouped;
 use crate::scenario::{Pool, Scenario};
@@ -99,6 +99,7 @@ fn pilot_sweep_end(scenario: &Scenario, settings: &PlanSettings, pool: &Pool) ->
         pool,
         risk: &scenario.risk,
         months: settings.months,
+        watch: Watch::NONE,
     };
     sweep_end(&draw, &peaks(&draw, settings.trials.min(PILOT_TRIALS)))
 }

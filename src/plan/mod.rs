@@ -30,6 +30,7 @@ use search::{Evaluator, Space};
 pub use strategy::SearchSummary;
 use strategy::{find_best, single_term_optima};
 use summary::{Candidate, LISTED, ON_DEMAND, PlanSample, SEARCH, SINGLE_TERM, summarise};
+pub use trials::Watch;
 use trials::{Draw, MonthLoad, peaks, price_months, replay, sweep_end};
 
 /// Months a plan covers unless `[plan] months` says otherwise.
@@ -119,13 +120,18 @@ pub struct PlansReport {
 }
 
 /// Searches and compares the plans of every pool over `settings.trials` trials (in the current
-/// rayon pool). Err when an exhaustive search is asked of a space too large to enumerate.
-pub fn analyse_plans(scenario: &Scenario, settings: &PlanSettings) -> Result<PlansReport, String> {
+/// rayon pool), telling `watch` of each pass and trial. Err when an exhaustive search is asked of
+/// a space too large to enumerate.
+pub fn analyse_plans(
+    scenario: &Scenario,
+    settings: &PlanSettings,
+    watch: Watch,
+) -> Result<PlansReport, String> {
     let pools = scenario
         .pools
         .iter()
         .enumerate()
-        .map(|(i, pool)| analyse_pool(scenario, settings, i, pool))
+        .map(|(i, pool)| analyse_pool(scenario, settings, i, pool, watch))
         .collect::<Result<_, _>>()?;
     Ok(PlansReport {
         scenario: scenario.clone(),
@@ -139,6 +145,7 @@ fn analyse_pool(
     settings: &PlanSettings,
     pool_index: usize,
     pool: &Pool,
+    watch: Watch,
 ) -> Result<PoolPlans, String> {
     let trials = settings.trials;
     let draw = Draw {
@@ -146,7 +153,9 @@ fn analyse_pool(
         pool,
         risk: &scenario.risk,
         months: settings.months,
+        watch,
     };
+    let pass = |what: &str| (watch.pass)(&format!("pool {}: {what}", pool.name));
     let ctx = PlanContext {
         months: settings.months,
         steps: pool.steps,
@@ -155,8 +164,12 @@ fn analyse_pool(
     };
     // The sweep end needs a pass of its own only where a month costs something at any count.
     let max_units = pool.max_units.or_else(|| {
-        (pool.model.intra_hour_cv > 0.0).then(|| sweep_end(&draw, &peaks(&draw, trials)))
+        (pool.model.intra_hour_cv > 0.0).then(|| {
+            pass("finding the sweep end");
+            sweep_end(&draw, &peaks(&draw, trials))
+        })
     });
+    pass("pricing every month at every unit count");
     let (table, loads) = price_months(&draw, max_units, trials);
     let max_units = table.max_units();
     let terms = settings.search_terms(pool);
@@ -173,6 +186,7 @@ fn analyse_pool(
         .iter()
         .filter_map(|p| space.counts_of(&p.plan))
         .collect();
+    pass("searching, then each trial's plan in hindsight");
     let (best, search) = find_best(&evaluator, &space, settings.search, &singles, &starts)?;
 
     let mut candidates = vec![Candidate {
@@ -199,9 +213,12 @@ fn analyse_pool(
         .into_par_iter()
         .map(|t| {
             let one = Evaluator::new(&space, &table, Goal::default(), vec![t]);
-            space.plan(&one.descend(best.counts.clone(), false).counts, "hindsight")
+            let plan = space.plan(&one.descend(best.counts.clone(), false).counts, "hindsight");
+            (watch.step)();
+            plan
         })
         .collect();
+    pass("replaying every plan hour by hour");
     let plans: Vec<Plan> = candidates.iter().map(|c| c.plan.clone()).collect();
     let priced = replay(&draw, &ctx, &plans, &hindsight, trials);
     let (samples, recommended) = summarise(&pool.name, &candidates, &priced, settings.goal);

@@ -6,7 +6,7 @@
 
 use super::layer::{MonthlyLoad, PlanContext, bill, fits};
 use super::summary::{HINDSIGHT, LISTED, PlanSample, SEARCH, SINGLE_TERM};
-use super::trials::{Draw, price};
+use super::trials::{Draw, Watch, price};
 use super::*;
 use crate::ratecard::{RateCard, Term, UnitSteps};
 use crate::risk::terms::HOURS_PER_MONTH;
@@ -61,7 +61,7 @@ model = "claude-3.5-sonnet"
 
 fn analyse(scenario: &Scenario) -> PoolPlans {
     let settings = scenario.plan.clone().unwrap_or_default();
-    analyse_plans(scenario, &settings)
+    analyse_plans(scenario, &settings, Watch::NONE)
         .expect("search runs")
         .pools
         .remove(0)
@@ -158,6 +158,7 @@ fn a_plans_cost_is_its_layers_prices_times_hours_plus_the_replayed_spill() {
         pool,
         risk: &risk,
         months: 12,
+        watch: Watch::NONE,
     };
     let (_, hours) = draw.trial(3);
     let p = plan(vec![
@@ -227,6 +228,7 @@ fn growth_known_in_advance_is_met_by_layers_that_beat_every_single_term() {
         pool: &s.pools[0],
         risk: &risk,
         months: 12,
+        watch: Watch::NONE,
     };
     let (_, hours) = draw.trial(0);
     for term in [Term::OneMonth, Term::SixMonth] {
@@ -548,6 +550,7 @@ fn a_table_priced_to_each_trials_peak_and_extended_equals_one_priced_to_the_swee
         pool: &s.pools[0],
         risk: &risk,
         months: 3,
+        watch: Watch::NONE,
     };
     let (own, _) = trials::price_months(&draw, None, 12);
     let (common, _) = trials::price_months(&draw, Some(own.max_units()), 12);
@@ -556,4 +559,48 @@ fn a_table_priced_to_each_trials_peak_and_extended_equals_one_priced_to_the_swee
     let end = f64::from(own.max_units());
     let peaks = trials::peaks(&draw, 12);
     assert!(peaks.iter().any(|p| p.ceil() < end) && peaks.iter().any(|p| p.ceil() > end));
+}
+
+#[test]
+fn the_watch_hears_each_pass_and_each_trial_of_it() {
+    // With intra-hour bursts and no max_units the sweep end takes a pass of its own: four passes
+    // (sweep end, month prices, hindsight, replay), each over all 5 trials.
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    for (pool_extra, passes) in [("intra_hour_cv = 0.2", 4), ("max_units = 5", 3)] {
+        let s = scenario(
+            pool_extra,
+            "",
+            THREE_UNITS,
+            "[plan]\nmonths = 3\ntrials = 5",
+        );
+        let heard = Mutex::new(Vec::new());
+        let steps = AtomicU64::new(0);
+        let pass = |what: &str| heard.lock().unwrap().push(what.to_string());
+        let step = || {
+            steps.fetch_add(1, Ordering::Relaxed);
+        };
+        let settings = s.plan.clone().unwrap();
+        let watched = analyse_plans(
+            &s,
+            &settings,
+            Watch {
+                pass: &pass,
+                step: &step,
+            },
+        )
+        .unwrap();
+        let heard = heard.into_inner().unwrap();
+        assert_eq!(heard.len(), passes, "{heard:?}");
+        assert!(
+            heard
+                .iter()
+                .all(|h| h.starts_with("pool claude-3.5-sonnet: ")),
+            "{heard:?}"
+        );
+        assert_eq!(steps.load(Ordering::Relaxed), passes as u64 * 5);
+        // Watching changes nothing.
+        let unwatched = analyse_plans(&s, &settings, Watch::NONE).unwrap();
+        assert_eq!(watched.pools[0].samples, unwatched.pools[0].samples);
+    }
 }

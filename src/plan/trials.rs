@@ -20,12 +20,31 @@ pub struct Draw<'a> {
     pub pool: &'a Pool,
     pub risk: &'a RiskSettings,
     pub months: usize,
+    /// Told of every trial drawn.
+    pub watch: Watch<'a>,
+}
+
+/// Where a plan analysis says how far it is: `pass` as each pass over the trials begins (what it
+/// does, for which pool), `step` once per trial of the pass.
+#[derive(Clone, Copy)]
+pub struct Watch<'a> {
+    pub pass: &'a (dyn Fn(&str) + Sync),
+    pub step: &'a (dyn Fn() + Sync),
+}
+
+impl Watch<'_> {
+    /// Nobody watching.
+    pub const NONE: Watch<'static> = Watch {
+        pass: &|_| {},
+        step: &|| {},
+    };
 }
 
 impl Draw<'_> {
     /// Trial `t`: the month whose start the traffic moves (as in `ptsim terms`, from the same
     /// stream) and the window's hourly traffic.
     pub fn trial(&self, t: u64) -> (Option<usize>, PoolHours) {
+        (self.watch.step)();
         let month = switch_month(
             self.scenario,
             self.pool,

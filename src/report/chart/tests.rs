@@ -251,7 +251,7 @@ fn plan_charts_decode_with_title_and_content() {
         }],
         ..PlanSettings::default()
     };
-    let report = analyse_plans(&scenario, &settings).expect("plans");
+    let report = analyse_plans(&scenario, &settings, crate::plan::Watch::NONE).expect("plans");
     for (w, h) in [(1600, 900), (320, 240)] {
         let files =
             super::risk::plan_charts(&report, &options(ChartFormat::Png, w, h)).expect("charts");
