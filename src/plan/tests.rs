@@ -74,6 +74,17 @@ fn rows<'a>(pool: &'a PoolPlans, source: &str) -> Vec<&'a PlanSample> {
         .collect()
 }
 
+/// Trials of the scenario's first pool over `months`, under `risk`, unwatched.
+fn draw<'a>(scenario: &'a Scenario, risk: &'a RiskSettings, months: usize) -> Draw<'a> {
+    Draw {
+        scenario,
+        pool: &scenario.pools[0],
+        risk,
+        months,
+        watch: Watch::NONE,
+    }
+}
+
 fn context(scenario: &Scenario, months: usize) -> PlanContext {
     let pool = &scenario.pools[0];
     PlanContext {
@@ -153,13 +164,7 @@ fn a_plans_cost_is_its_layers_prices_times_hours_plus_the_replayed_spill() {
     );
     let pool = &s.pools[0];
     let (risk, ctx) = (RiskSettings::default(), context(&s, 12));
-    let draw = Draw {
-        scenario: &s,
-        pool,
-        risk: &risk,
-        months: 12,
-        watch: Watch::NONE,
-    };
+    let draw = draw(&s, &risk, 12);
     let (_, hours) = draw.trial(3);
     let p = plan(vec![
         layer(4, Term::SixMonth, 0),
@@ -223,13 +228,7 @@ fn growth_known_in_advance_is_met_by_layers_that_beat_every_single_term() {
     assert!(units[0] < units[11] && best.plan.as_ref().unwrap().layers.len() >= 2);
     // Every fleet of one term bought for the whole year, priced exactly on the same trial.
     let (risk, ctx) = (RiskSettings::default(), context(&s, 12));
-    let draw = Draw {
-        scenario: &s,
-        pool: &s.pools[0],
-        risk: &risk,
-        months: 12,
-        watch: Watch::NONE,
-    };
+    let draw = draw(&s, &risk, 12);
     let (_, hours) = draw.trial(0);
     for term in [Term::OneMonth, Term::SixMonth] {
         for k in 0..=8 {
@@ -545,13 +544,7 @@ fn a_table_priced_to_each_trials_peak_and_extended_equals_one_priced_to_the_swee
         switch_probability_per_month: 0.3,
         ..RiskSettings::default()
     };
-    let draw = Draw {
-        scenario: &s,
-        pool: &s.pools[0],
-        risk: &risk,
-        months: 3,
-        watch: Watch::NONE,
-    };
+    let draw = draw(&s, &risk, 3);
     let (own, _) = trials::price_months(&draw, None, 12);
     let (common, _) = trials::price_months(&draw, Some(own.max_units()), 12);
     assert_eq!(own, common);
