@@ -78,14 +78,9 @@ pub fn plan_files(
     };
     let report = analyse_plans(scenario, settings, watch)
         .map_err(|m| UsageError(format!("{}: {m}", scenario.source)))?;
-    let rows = super::finite_rows(
-        report
-            .pools
-            .iter()
-            .flat_map(|p| p.samples.iter().map(|s| &s.row)),
-        &scenario.source,
-        |r| format!("pool {} plan '{}'", r.pool, r.plan),
-    )?;
+    let rows = super::finite_rows(report.rows(), &scenario.source, |r| {
+        format!("pool {} plan '{}'", r.pool, r.plan)
+    })?;
     progress.finish();
     let chart_files = plan_charts(&report, charts)?;
     let names: Vec<&str> = chart_files.iter().map(|(n, _)| n.as_str()).collect();

@@ -39,14 +39,9 @@ pub fn run(args: &TermsArgs) -> anyhow::Result<()> {
         );
         let report = price_terms(&scenario, trials, plans, &step);
         progress.finish();
-        let rows = super::finite_rows(
-            report
-                .pools
-                .iter()
-                .flat_map(|p| p.samples.iter().map(|s| &s.row)),
-            &scenario.source,
-            |r| format!("pool {} {} {}", r.pool, r.term, r.policy),
-        )?;
+        let rows = super::finite_rows(report.rows(), &scenario.source, |r| {
+            format!("pool {} {} {}", r.pool, r.term, r.policy)
+        })?;
         let mut files = vec![("terms.csv".to_string(), to_csv(&rows)?)];
         files.extend(terms_charts(&report, &charts)?);
         anyhow::Ok((files, terms_summary(&report)))

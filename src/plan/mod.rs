@@ -119,6 +119,15 @@ pub struct PlansReport {
     pub pools: Vec<PoolPlans>,
 }
 
+impl PlansReport {
+    /// The rows of plans.csv, pool by pool.
+    pub fn rows(&self) -> impl Iterator<Item = &summary::PlanRow> {
+        self.pools
+            .iter()
+            .flat_map(|p| p.samples.iter().map(|s| &s.row))
+    }
+}
+
 /// Searches and compares the plans of every pool over `settings.trials` trials (in the current
 /// rayon pool), telling `watch` of each pass and trial. Err when an exhaustive search is asked of
 /// a space too large to enumerate.

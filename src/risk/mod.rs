@@ -35,6 +35,15 @@ pub struct TermsReport {
     pub pools: Vec<PoolTerms>,
 }
 
+impl TermsReport {
+    /// The rows of terms.csv, pool by pool.
+    pub fn rows(&self) -> impl Iterator<Item = &regret::TermsRow> {
+        self.pools
+            .iter()
+            .flat_map(|p| p.samples.iter().map(|s| &s.row))
+    }
+}
+
 /// The plan of every pool (scenario order): its terms, and the fleets priced — the sweep end
 /// over the window (a pass over the trials for pools without `max_units`, calling `progress`
 /// once per trial) and the `extra_units`.
