@@ -165,6 +165,10 @@ pub struct RunArgs {
     /// Chart height in pixels.
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(240..=8000))]
     pub height: u32,
+    /// The write-up: report.md, or report.md and report.html (one self-contained page with the
+    /// charts inline as SVG, whatever --charts is, to open in any browser or mail on its own).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub report: ReportFormat,
     /// Keep adding trials, in batches of --trials, until the 95% interval of the P50 total at
     /// each pool's min-mean k is within ± this share of it (e.g. 0.5% or 0.005).
     #[arg(long, value_name = "SHARE", value_parser = parse_precision)]
@@ -267,6 +271,13 @@ pub struct PlanArgs {
     pub max_memory: Option<u64>,
     #[command(flatten)]
     pub output: RiskOutputArgs,
+}
+
+/// What `run` writes up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
 }
 
 /// Chart output format.

@@ -15,11 +15,12 @@ use anyhow::{Context, bail};
 
 use crate::UsageError;
 use crate::analysis::{RunReport, analyse, plan_after};
-use crate::cli::RunArgs;
+use crate::cli::{ChartFormat, ReportFormat, RunArgs};
 use crate::guard::{self, Interrupted, find_non_finite, memory};
 use crate::output::write_all_atomic;
 use crate::progress::Progress;
 use crate::report::chart::{ChartOptions, render_charts};
+use crate::report::html::report_html;
 use crate::report::{
     csv::to_csv, manifest::manifest_json, markdown::report_md, summary_json::summary_json,
     table::summary,
@@ -73,6 +74,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     };
 
     let json = args.json.then(|| out_dir.display().to_string());
+    let html = args.report == ReportFormat::Html;
     let (sender, receiver) = mpsc::channel();
     let worker_progress = progress.clone();
     let precision = args.precision;
@@ -96,7 +98,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                     },
                 );
                 check_finite(&report)?;
-                let files = output_files(&report, &charts, &worker_progress)?;
+                let files = output_files(&report, &charts, html, &worker_progress)?;
                 let text = match &json {
                     Some(out) => summary_json(&report, out)?,
                     None => {
@@ -222,8 +224,13 @@ fn wrote_lines(out_dir: &std::path::Path, files: &[(String, Vec<u8>)]) -> String
         1 => " and 1 chart".to_string(),
         n => format!(" and {n} charts"),
     };
+    let html = if files.iter().any(|(n, _)| n == "report.html") {
+        format!(" and {}", out_dir.join("report.html").display())
+    } else {
+        String::new()
+    };
     format!(
-        "wrote curve.csv, sizing.csv, manifest.json{charts} to {}\nreport: {}\n",
+        "wrote curve.csv, sizing.csv, manifest.json{charts} to {}\nreport: {}{html}\n",
         out_dir.display(),
         out_dir.join("report.md").display()
     )
@@ -297,10 +304,11 @@ pub fn check_finite(report: &RunReport) -> anyhow::Result<()> {
 }
 
 /// Every file of a run, as (name, bytes), produced before anything is written (the plans'
-/// passes shown on `progress`).
+/// passes shown on `progress`); with `html`, report.html beside report.md.
 pub fn output_files(
     report: &RunReport,
     charts: &ChartOptions,
+    html: bool,
     progress: &Progress,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let curve: Vec<_> = report
@@ -320,19 +328,61 @@ pub fn output_files(
     files.extend(render_charts(report, charts)?);
     // A scenario with `[plan]` or `[[plans]]` adds plans.csv, the plan charts and a report
     // section, analysed as `ptsim plan` does with the scenario's settings.
-    let mut section = None;
-    if let Some(settings) = &report.scenario.plan {
-        let plans = super::plan::plan_files(&report.scenario, settings, charts, progress)?;
-        files.extend(plans.files);
-        section = Some(plans.section);
+    let plans = match &report.scenario.plan {
+        Some(settings) => Some(super::plan::plan_files(
+            &report.scenario,
+            settings,
+            charts,
+            progress,
+        )?),
+        None => None,
+    };
+    if let Some(plans) = &plans {
+        files.extend(plans.files.iter().cloned());
     }
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let section = plans.as_ref().map(|p| p.section.as_str());
     files.push((
         "report.md".to_string(),
-        report_md(report, &names, section.as_deref()).into_bytes(),
+        report_md(report, &names, section).into_bytes(),
     ));
     names.push("report.md".to_string());
+    if html {
+        let page = html_page(report, charts, plans.as_ref().map(|p| &p.report))?;
+        files.push(("report.html".to_string(), page.into_bytes()));
+        names.push("report.html".to_string());
+    }
     names.push("manifest.json".to_string());
     files.push(("manifest.json".to_string(), manifest_json(report, &names)?));
     Ok(files)
+}
+
+/// report.html: the report written for SVG charts drawn at the run's size, each inline.
+fn html_page(
+    report: &RunReport,
+    charts: &ChartOptions,
+    plans: Option<&crate::plan::PlansReport>,
+) -> anyhow::Result<String> {
+    use crate::report::chart::risk::plan_charts;
+    let svg = ChartOptions {
+        format: ChartFormat::Svg,
+        ..*charts
+    };
+    let mut svgs = render_charts(report, &svg)?;
+    let mut section = None;
+    if let Some(plans) = plans {
+        let plan_svgs = plan_charts(plans, &svg)?;
+        let names: Vec<&str> = plan_svgs.iter().map(|(n, _)| n.as_str()).collect();
+        section = Some(crate::report::plans::plans_section(plans, &names));
+        svgs.extend(plan_svgs);
+    }
+    let names: Vec<String> = svgs.iter().map(|(n, _)| n.clone()).collect();
+    let markdown = report_md(report, &names, section.as_deref());
+    let title = markdown
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .unwrap_or(&report.scenario.name)
+        .to_string();
+    Ok(report_html(&title, &markdown, &svgs.into_iter().collect()))
 }

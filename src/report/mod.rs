@@ -1,5 +1,5 @@
 //! Output formats as small writers that return bytes: CSV files, the manifest, the replay JSON,
-//! the terminal summary, report.md and the charts, with the recommendation sentence they share
+//! the terminal summary, report.md (and report.html) and the charts, with the recommendation sentence they share
 //! (`headline`) and the business words they use for identifiers (`words`). Nothing here touches
 //! the disk.
 
@@ -8,6 +8,7 @@ pub mod chart;
 pub mod csv;
 pub mod format;
 pub mod headline;
+pub mod html;
 pub mod manifest;
 pub mod markdown;
 pub mod plans;

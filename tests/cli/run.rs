@@ -441,3 +441,57 @@ fn litellm_prices_round_trip_into_a_rate_card() {
             "bad.json: not a LiteLLM price file",
         ));
 }
+
+#[test]
+fn report_html_is_the_report_on_one_page_with_every_chart_inline() {
+    // With --charts none the run writes no chart files, yet the page still carries the ten
+    // charts report.md links in a PNG run, as SVG, captioned with report.md's words.
+    let dir = tempfile::tempdir().unwrap();
+    let (png, html) = (dir.path().join("png"), dir.path().join("html"));
+    for (out, extra) in [(&png, ["--charts", "png"]), (&html, ["--charts", "none"])] {
+        ptsim()
+            .args([
+                "run", "--trials", "20", "--quiet", "--report", "html", "--out",
+            ])
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+    }
+    let markdown = std::fs::read_to_string(png.join("report.md")).unwrap();
+    let images: Vec<&str> = markdown.lines().filter(|l| l.starts_with("![")).collect();
+    assert_eq!(images.len(), 10, "{markdown}");
+    let page = std::fs::read_to_string(html.join("report.html")).unwrap();
+    assert!(!html.join("fan_claude-sonnet-4.5.png").exists());
+    assert_eq!(page.matches("<svg ").count(), images.len());
+    for image in &images {
+        let caption = &image[2..image.find("](").unwrap()];
+        assert!(
+            page.contains(&format!("<figcaption>{caption}</figcaption>")),
+            "{caption}"
+        );
+    }
+    // The report's sentences, on the page: the recommendation first.
+    let recommended = markdown
+        .lines()
+        .find(|l| l.starts_with("- **Claude Sonnet 4.5**: Buy "))
+        .expect("the recommendation in report.md");
+    let sentence = recommended.trim_start_matches("- **Claude Sonnet 4.5**: ");
+    assert!(page.contains(sentence), "{sentence}");
+    assert!(page.contains("<table>") && page.contains("<h2>Caveats</h2>"));
+    for link in ["<img", "src=", "href=", "<script", "<link"] {
+        assert!(!page.contains(link), "{link}");
+    }
+    let manifest = std::fs::read_to_string(html.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"report.html\""), "{manifest}");
+    // The default write-up is report.md alone.
+    let plain = dir.path().join("plain");
+    ptsim()
+        .args([
+            "run", "--trials", "20", "--quiet", "--charts", "none", "--out",
+        ])
+        .arg(&plain)
+        .assert()
+        .success();
+    assert!(plain.join("report.md").exists() && !plain.join("report.html").exists());
+}
