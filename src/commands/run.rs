@@ -328,7 +328,7 @@ pub fn output_files(
     files.extend(render_charts(report, charts)?);
     // A scenario with `[plan]` or `[[plans]]` adds plans.csv, the plan charts and a report
     // section, analysed as `ptsim plan` does with the scenario's settings.
-    let plans = match &report.scenario.plan {
+    let mut plans = match &report.scenario.plan {
         Some(settings) => Some(super::plan::plan_files(
             &report.scenario,
             settings,
@@ -337,8 +337,8 @@ pub fn output_files(
         )?),
         None => None,
     };
-    if let Some(plans) = &plans {
-        files.extend(plans.files.iter().cloned());
+    if let Some(plans) = &mut plans {
+        files.append(&mut plans.files);
     }
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let section = plans.as_ref().map(|p| p.section.as_str());
@@ -378,11 +378,6 @@ fn html_page(
     }
     let names: Vec<String> = svgs.iter().map(|(n, _)| n.clone()).collect();
     let markdown = report_md(report, &names, section.as_deref());
-    let title = markdown
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# "))
-        .unwrap_or(&report.scenario.name)
-        .to_string();
+    let title = crate::report::markdown::report_title(&report.scenario);
     Ok(report_html(&title, &markdown, &svgs.into_iter().collect()))
 }

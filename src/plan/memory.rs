@@ -94,13 +94,7 @@ pub fn estimate(scenario: &Scenario, settings: &PlanSettings) -> PlanMemory {
 }
 
 fn pilot_sweep_end(scenario: &Scenario, settings: &PlanSettings, pool: &Pool) -> u32 {
-    let draw = Draw {
-        scenario,
-        pool,
-        risk: &scenario.risk,
-        months: settings.months,
-        watch: Watch::NONE,
-    };
+    let draw = Draw::new(scenario, pool, settings.months, Watch::NONE);
     sweep_end(&draw, &peaks(&draw, settings.trials.min(PILOT_TRIALS)))
 }
 

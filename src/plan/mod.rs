@@ -157,13 +157,7 @@ fn analyse_pool(
     watch: Watch,
 ) -> Result<PoolPlans, String> {
     let trials = settings.trials;
-    let draw = Draw {
-        scenario,
-        pool,
-        risk: &scenario.risk,
-        months: settings.months,
-        watch,
-    };
+    let draw = Draw::new(scenario, pool, settings.months, watch);
     let pass = |what: &str| (watch.pass)(&format!("pool {}: {what}", pool.name));
     let ctx = PlanContext {
         months: settings.months,

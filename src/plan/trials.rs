@@ -40,7 +40,18 @@ impl Watch<'_> {
     };
 }
 
-impl Draw<'_> {
+impl<'a> Draw<'a> {
+    /// The trials of `pool` over `months`, under the scenario's own `[risk]`.
+    pub fn new(scenario: &'a Scenario, pool: &'a Pool, months: usize, watch: Watch<'a>) -> Self {
+        Draw {
+            scenario,
+            pool,
+            risk: &scenario.risk,
+            months,
+            watch,
+        }
+    }
+
     /// Trial `t`: the month whose start the traffic moves (as in `ptsim terms`, from the same
     /// stream) and the window's hourly traffic.
     pub fn trial(&self, t: u64) -> (Option<usize>, PoolHours) {

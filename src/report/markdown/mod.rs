@@ -7,6 +7,7 @@
 mod appendix;
 mod pool;
 mod summary;
+pub use summary::report_title;
 
 use crate::analysis::RunReport;
 use crate::report::headline::{Headline, headline};

@@ -9,16 +9,18 @@ use crate::report::format::{Period, percent, share, usd3};
 use crate::report::headline::Verdict;
 use crate::report::portfolio::{Portfolio, bought, portfolio, sentence};
 use crate::report::words::{count, pool_title};
+use crate::scenario::Scenario;
+
+/// The report's title (its heading, and report.html's page title).
+pub fn report_title(scenario: &Scenario) -> String {
+    format!("{}: how many provisioned units to buy", scenario.name)
+}
 
 /// Title, question and summary.
 pub fn write_summary(out: &mut String, s: &Sections) {
     let scenario = &s.report.scenario;
     let period = Period::new(scenario.horizon_hours);
-    let _ = writeln!(
-        out,
-        "# {}: how many provisioned units to buy\n",
-        scenario.name
-    );
+    let _ = writeln!(out, "# {}\n", report_title(scenario));
     if !scenario.description.is_empty() {
         let _ = writeln!(out, "{}\n", scenario.description);
     }
