@@ -16,6 +16,8 @@ pub mod numerics;
 pub mod output;
 pub mod plan;
 pub mod progress;
+#[cfg(test)]
+mod proptest_seed;
 pub mod ratecard;
 pub mod report;
 pub mod risk;

@@ -81,7 +81,7 @@ fn le(a: f64, b: f64) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(crate::proptest_seed::seeded(300))]
 
     #[test]
     fn flows_add_up_and_stay_in_range((model, traffic) in pool(), k in 0u32..6) {
@@ -196,7 +196,7 @@ fn sweep_matches_evaluate(model: &PoolModel, traffic: &Traffic) -> Result<(), Te
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(crate::proptest_seed::seeded(400))]
 
     #[test]
     fn the_sweep_prices_every_k_as_evaluate_does((model, traffic) in pool()) {

@@ -162,12 +162,15 @@ mod tests {
     use super::super::pool::{WorkloadCost, WorkloadTraffic};
     use super::*;
 
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    /// Equal to 1e-9 of the larger value or of `scale`, the size of the whole: a token count
+    /// that is the total less a share of it carries the total's rounding (one ulp of 24M
+    /// tokens is 4e-9).
+    fn close(a: f64, b: f64, scale: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(scale)
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(crate::proptest_seed::seeded(64))]
 
         /// Any mix of schedules, with or without deferrable work, idle filling and minute
         /// bursts, prices as the reference replay of each schedule does.
@@ -196,21 +199,22 @@ mod tests {
             let output: Vec<f64> = hours.iter().map(|l| l * 4e6 * (0.5 + mix)).collect();
             let pool = PoolHours::new(&model, &[WorkloadTraffic { input: &input, output: &output }]);
             let n = hours.len();
+            let all_tokens: f64 = input.iter().chain(&output).sum();
             let cut: Vec<&[u32]> = schedules.iter().map(|s| &s[..n]).collect();
             let fast = pool.evaluate_schedules(&model, &cut);
             for (s, got) in cut.iter().zip(fast) {
                 let want = pool.evaluate_schedule(&model, s);
                 prop_assert_eq!(got.units, want.units);
-                for (name, a, b) in [
-                    ("total", got.total_usd, want.total_usd),
-                    ("units", got.units_usd, want.units_usd),
-                    ("on-demand", got.on_demand_usd, want.on_demand_usd),
-                    ("batch", got.batch_usd, want.batch_usd),
-                    ("utilization", got.utilization, want.utilization),
-                    ("absorbed", got.absorbed_tokens, want.absorbed_tokens),
-                    ("spilled", got.spilled_tokens, want.spilled_tokens),
+                for (name, a, b, scale) in [
+                    ("total", got.total_usd, want.total_usd, 1.0),
+                    ("units", got.units_usd, want.units_usd, 1.0),
+                    ("on-demand", got.on_demand_usd, want.on_demand_usd, 1.0),
+                    ("batch", got.batch_usd, want.batch_usd, 1.0),
+                    ("utilization", got.utilization, want.utilization, 1.0),
+                    ("absorbed", got.absorbed_tokens, want.absorbed_tokens, all_tokens),
+                    ("spilled", got.spilled_tokens, want.spilled_tokens, all_tokens),
                 ] {
-                    prop_assert!(close(a, b), "{} {} vs {} for {:?}", name, a, b, s);
+                    prop_assert!(close(a, b, scale), "{} {} vs {} for {:?}", name, a, b, s);
                 }
             }
         }

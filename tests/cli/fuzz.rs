@@ -9,8 +9,10 @@
 
 use std::path::Path;
 
+#[path = "../../src/proptest_seed.rs"]
+mod proptest_seed;
+
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use ptsim::analysis::{RunReport, analyse, plan};
 use ptsim::ratecard::RateCard;
 use ptsim::report::{csv::to_csv, manifest::manifest_json};
@@ -510,23 +512,11 @@ fn parse_in(dir: &Path, bytes: &[u8]) -> Result<Scenario, ptsim::scenario::Scena
     Scenario::parse_bytes(bytes, "fuzz.toml", dir, &RateCard::shipped())
 }
 
-/// `cases` cases from a fixed seed, so that CI explores the same inputs every run;
-/// `PROPTEST_CASES` and `PROPTEST_RNG_SEED` explore further.
+/// The shared fixed-seed configuration; failures are not saved (the cases are named by seed).
 fn config(cases: u32) -> ProptestConfig {
-    let base = ProptestConfig::default();
     ProptestConfig {
-        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-            base.cases
-        } else {
-            cases
-        },
-        rng_seed: if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
-            base.rng_seed
-        } else {
-            RngSeed::Fixed(8)
-        },
         failure_persistence: None,
-        ..base
+        ..proptest_seed::seeded(cases)
     }
 }
 
