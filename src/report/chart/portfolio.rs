@@ -6,9 +6,9 @@ use plotters::prelude::*;
 
 use super::annotate::{Note, Place, note};
 use super::axis::{UsdAxis, nice_ticks};
-use super::frame::{Axis, Options, Panel, panel, ticks_that_fit};
+use super::frame::{Axis, Panel, ticks_that_fit};
 use super::layout::{Area, Entry, Swatch, footer, header, legend};
-use super::rows::{row_of, row_y, rows};
+use super::rows::{row_of, row_panel, row_y};
 use super::style::{self, Backend, RECOMMENDED, REFERENCE, Sizes};
 use super::{ChartOptions, Drawing};
 use crate::analysis::RunReport;
@@ -149,7 +149,7 @@ impl Drawing for PortfolioChart {
         let right = high * 1.45;
         let usd = UsdAxis::new(right, step);
         let x_label = |v: f64| usd.label(v);
-        let mut chart = panel(
+        let mut chart = row_panel(
             &plot,
             sizes,
             Axis::new(
@@ -159,11 +159,8 @@ impl Drawing for PortfolioChart {
                 format!("Bill {} (USD)", self.axis),
             )
             .or_short("Bill (USD)"),
-            rows(n, &name_of),
-            Options {
-                no_y_grid: true,
-                ..Options::default()
-            },
+            n,
+            &name_of,
         )?;
         for (i, row) in self.rows.iter().enumerate() {
             let y = row_y(i, n);

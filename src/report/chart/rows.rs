@@ -1,7 +1,9 @@
 //! Charts with one row per option (rules, terms, inputs, pools): the rows axis, the first row on
 //! top.
 
-use super::frame::Axis;
+use super::frame::{Axis, Options, Panel, panel};
+use super::layout::Area;
+use super::style::{Backend, Sizes};
 
 /// The rows axis: `n` rows, the first on top, labelled by `label(y)`.
 pub fn rows<'f>(n: usize, label: &'f dyn Fn(f64) -> String) -> Axis<'f> {
@@ -11,6 +13,22 @@ pub fn rows<'f>(n: usize, label: &'f dyn Fn(f64) -> String) -> Axis<'f> {
         label,
         "",
     )
+}
+
+/// A panel of `n` rows labelled by `label` against `x`, with no horizontal grid lines (each row
+/// marks its own).
+pub fn row_panel<'a, DB: Backend>(
+    area: &'a Area<DB>,
+    sizes: &Sizes,
+    x: Axis,
+    n: usize,
+    label: &dyn Fn(f64) -> String,
+) -> anyhow::Result<Panel<'a, DB>> {
+    let options = Options {
+        no_y_grid: true,
+        ..Options::default()
+    };
+    panel(area, sizes, x, rows(n, label), options)
 }
 
 /// The y coordinate of row `i` of `n` (the first on top).

@@ -7,9 +7,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::annotate::{Note, Place, note};
 use super::super::axis::{UsdAxis, nice_ticks, padded};
-use super::super::frame::{Axis, Options, panel, ticks_that_fit, y_label_width};
+use super::super::frame::{Axis, ticks_that_fit, y_label_width};
 use super::super::layout::Area;
-use super::super::rows::{row_of, row_y, rows};
+use super::super::rows::{row_of, row_panel, row_y, rows};
 use super::super::style::{self, Backend, Sizes};
 use crate::stats::quantile::percentile_sorted;
 
@@ -63,15 +63,12 @@ pub fn distribution_panel<DB: Backend>(
     }
     let (lo, hi, ticks, usd) = usd_axis(sizes, plot.dim_in_pixel().0, low, low + span);
     let x_label = |v: f64| usd.label(v);
-    let mut chart = panel(
+    let mut chart = row_panel(
         plot,
         sizes,
         Axis::new(lo..hi, ticks, &x_label, title).or_short(short),
-        rows(n, &name_of),
-        Options {
-            no_y_grid: true,
-            ..Options::default()
-        },
+        n,
+        &name_of,
     )?;
     // Captions take the top of each row's band.
     let captioned = rows_shown.iter().any(|r| !r.caption.is_empty());

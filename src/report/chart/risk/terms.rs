@@ -8,9 +8,9 @@ use plotters::prelude::*;
 
 use super::super::annotate::{Note, Place, note};
 use super::super::axis::{UsdAxis, nice_ticks, padded};
-use super::super::frame::{Axis, Options, Panel, panel, ticks_that_fit};
+use super::super::frame::{Axis, Panel, ticks_that_fit};
 use super::super::layout::{Area, Entry, Swatch, footer, header, legend};
-use super::super::rows::{row_of, row_y, rows};
+use super::super::rows::{row_of, row_panel, row_y};
 use super::super::style::{self, Backend, DATA, MUTED, REFERENCE, Sizes, okabe_ito};
 use super::super::{ChartOptions, Drawing, extension, render_drawing};
 use super::with_label_room;
@@ -257,15 +257,12 @@ impl Drawing for TermsChart<'_> {
         let x_label = |v: f64| usd.label(v);
         let per = Period::new(self.pool.plan.window_hours);
         let title = format!("Bill {} (USD, after discount)", per.axis());
-        let mut chart = panel(
+        let mut chart = row_panel(
             &plot,
             sizes,
             Axis::new(lo..hi, ticks, &x_label, title).or_short("Bill (USD)"),
-            rows(n, &name_of),
-            Options {
-                no_y_grid: true,
-                ..Options::default()
-            },
+            n,
+            &name_of,
         )?;
         let half = 0.3;
         for (i, sample) in ordered.iter().enumerate() {
@@ -364,15 +361,12 @@ impl Drawing for RegretChart<'_> {
         let (_, hi, ticks, usd) = usd_axis(sizes, plot.dim_in_pixel().0, 0.0, high.max(1.0));
         let x_label = |v: f64| usd.label(v);
         let title = format!("Regret {} (USD)", per.axis());
-        let mut chart = panel(
+        let mut chart = row_panel(
             &plot,
             sizes,
             Axis::new(0.0..hi, ticks, &x_label, title).or_short("Regret (USD)"),
-            rows(n, &name_of),
-            Options {
-                no_y_grid: true,
-                ..Options::default()
-            },
+            n,
+            &name_of,
         )?;
         for (i, s) in ordered.iter().flatten().enumerate() {
             let y = row_y(i, n);

@@ -8,9 +8,9 @@ use plotters::prelude::*;
 
 use super::super::annotate::{Note, Place, note};
 use super::super::axis::{UsdAxis, nice_ticks, padded};
-use super::super::frame::{Axis, Options, panel, ticks_that_fit};
+use super::super::frame::{Axis, ticks_that_fit};
 use super::super::layout::{Area, Entry, Swatch, footer, header, legend};
-use super::super::rows::{row_of, row_y, rows};
+use super::super::rows::{row_of, row_panel, row_y};
 use super::super::style::{self, Backend, REFERENCE, Sizes, okabe_ito};
 use super::super::{ChartOptions, Drawing, extension, render_drawing};
 use crate::report::format::{Period, grouped, usd3};
@@ -200,16 +200,13 @@ impl Drawing for TornadoChart<'_> {
         );
         let usd = UsdAxis::new(hi.abs().max(lo.abs()), step);
         let x_label = |v: f64| usd.label(v);
-        let mut chart = panel(
+        let mut chart = row_panel(
             &plot,
             sizes,
             Axis::new(lo..hi, ticks, &x_label, format!("P50 saving {per} (USD)"))
                 .or_short("Saving (USD)"),
-            rows(n, &name_of),
-            Options {
-                no_y_grid: true,
-                ..Options::default()
-            },
+            n,
+            &name_of,
         )?;
         let half = 0.3;
         for (i, r) in moving.iter().enumerate() {
