@@ -12,8 +12,8 @@ use super::super::frame::{Axis, Panel, ticks_that_fit};
 use super::super::layout::{Area, Entry, Swatch, footer, header, legend};
 use super::super::rows::{row_of, row_panel, row_y};
 use super::super::style::{self, Backend, DATA, MUTED, REFERENCE, Sizes, okabe_ito};
-use super::super::{ChartOptions, Drawing, extension, render_drawing};
-use super::with_label_room;
+use super::super::{ChartOptions, Drawing};
+use super::{pool_chart_pairs, with_label_room};
 use crate::ratecard::Term;
 use crate::report::format::{Period, grouped, percent, share, usd3};
 use crate::report::words::{capitalized, count, pool_title, term_words};
@@ -180,32 +180,26 @@ pub fn terms_charts(
     report: &TermsReport,
     options: &ChartOptions,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let Some(ext) = extension(options.format) else {
-        return Ok(Vec::new());
-    };
-    let sizes = Sizes::new(options.width, options.height);
-    let mut files = Vec::new();
-    for pool in &report.pools {
-        let chart = TermsChart {
-            report,
-            pool,
-            sizes,
-        };
-        files.push((
-            format!("terms_{}.{ext}", pool.name),
-            render_drawing(&chart, options)?,
-        ));
-        let chart = RegretChart {
-            report,
-            pool,
-            sizes,
-        };
-        files.push((
-            format!("regret_{}.{ext}", pool.name),
-            render_drawing(&chart, options)?,
-        ));
-    }
-    Ok(files)
+    pool_chart_pairs(
+        &report.pools,
+        |p| p.name.as_str(),
+        ("terms", "regret"),
+        |pool, sizes| {
+            (
+                TermsChart {
+                    report,
+                    pool,
+                    sizes,
+                },
+                RegretChart {
+                    report,
+                    pool,
+                    sizes,
+                },
+            )
+        },
+        options,
+    )
 }
 
 /// A dollar x axis with `low..high` in its left part and room for labels on the right: range,
