@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::layer::Plan;
 use super::objective::{Goal, Score, loss_probability};
 use super::trials::{Priced, TrialPrices};
-use crate::stats::quantile::{cvar_upper, mean, percentile_sorted, sort_floats};
+use crate::stats::policy_costs::PolicyCosts;
+use crate::stats::quantile::mean;
 
 /// Where a row's plan comes from (`plans.csv` column `source`).
 pub const ON_DEMAND: &str = "on_demand";
@@ -108,14 +109,8 @@ pub fn summarise(
     let reference: Vec<f64> = best_of_trial.iter().map(|p| p.total_usd).collect();
     let sample = |plan: &str, source, layers: String, outcomes: Vec<&Priced>| {
         let costs: Vec<f64> = outcomes.iter().map(|o| o.total_usd).collect();
-        let regrets: Vec<f64> = costs.iter().zip(&reference).map(|(c, r)| c - r).collect();
-        let mut costs_sorted = costs.clone();
-        sort_floats(&mut costs_sorted);
-        let mut regrets_sorted = regrets.clone();
-        sort_floats(&mut regrets_sorted);
-        let n = costs.len().max(1) as f64;
-        let beats = costs.iter().zip(&on_demand).filter(|(c, o)| c < o).count();
-        let p = |q| percentile_sorted(&costs_sorted, q);
+        let t = PolicyCosts::new(costs, &reference, &on_demand);
+        let p = |q| t.percentile(q);
         let units: Vec<f64> = outcomes.iter().map(|o| o.units_mean()).collect();
         let stranded: Vec<f64> = outcomes.iter().map(|o| o.stranded_usd).collect();
         PlanSample {
@@ -125,7 +120,7 @@ pub fn summarise(
                 source,
                 layers,
                 units_mean: mean(&units),
-                mean: mean(&costs),
+                mean: t.mean(),
                 p5: p(0.05),
                 p10: p(0.1),
                 p25: p(0.25),
@@ -133,13 +128,13 @@ pub fn summarise(
                 p75: p(0.75),
                 p90: p(0.9),
                 p95: p(0.95),
-                cvar95: cvar_upper(&costs_sorted, 0.05),
-                regret_mean: mean(&regrets),
-                regret_p95: percentile_sorted(&regrets_sorted, 0.95),
+                cvar95: t.cvar95(),
+                regret_mean: t.regret_mean(),
+                regret_p95: t.regret_p95(),
                 stranded_usd_mean: mean(&stranded),
-                prob_beats_on_demand: beats as f64 / n,
-                prob_loss_vs_on_demand: loss_probability(&costs, &on_demand),
-                objective: goal.objective.value(&costs, &costs_sorted),
+                prob_beats_on_demand: t.prob_beats_on_demand,
+                prob_loss_vs_on_demand: loss_probability(&t.costs, &on_demand),
+                objective: goal.objective.value(&t.costs, &t.costs_sorted),
                 recommended: false,
             },
             plan: None,
@@ -148,9 +143,9 @@ pub fn summarise(
             } else {
                 layer_means(&outcomes)
             },
-            costs,
-            costs_sorted,
-            regrets,
+            costs: t.costs,
+            costs_sorted: t.costs_sorted,
+            regrets: t.regrets,
         }
     };
     let mut samples: Vec<PlanSample> = candidates

@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use super::terms::{PolicyCost, TermsPlan, TermsTrial};
-use crate::stats::quantile::{cvar_upper, mean, percentile_sorted, sort_floats};
+use crate::stats::policy_costs::PolicyCosts;
+use crate::stats::quantile::mean;
 
 /// Policy names in `terms.csv`.
 pub const ON_DEMAND: &str = "on_demand";
@@ -91,40 +92,30 @@ pub fn summarise(pool: &str, plan: &TermsPlan, trials: &[TermsTrial]) -> Vec<Ter
     let on_demand: Vec<f64> = trials.iter().map(TermsTrial::on_demand_usd).collect();
     let sample = |term: &'static str, policy: &'static str, outcomes: Vec<PolicyCost>| {
         let costs: Vec<f64> = outcomes.iter().map(|o| o.total_usd).collect();
-        let regrets: Vec<f64> = costs.iter().zip(&reference).map(|(c, r)| c - r).collect();
-        let beats = costs
-            .iter()
-            .zip(&on_demand)
-            .filter(|(c, od)| c < od)
-            .count();
+        let t = PolicyCosts::new(costs, &reference, &on_demand);
         let stranded: Vec<f64> = outcomes.iter().map(|o| o.stranded_usd).collect();
-        let mut costs_sorted = costs.clone();
-        sort_floats(&mut costs_sorted);
-        let mut regrets_sorted = regrets.clone();
-        sort_floats(&mut regrets_sorted);
-        let n = costs.len().max(1) as f64;
-        let p = |q| percentile_sorted(&costs_sorted, q);
+        let p = |q| t.percentile(q);
         TermsSample {
             row: TermsRow {
                 pool: pool.to_string(),
                 term,
                 policy,
                 units: lower_median(outcomes.iter().map(|o| o.fleet).collect()),
-                mean: mean(&costs),
+                mean: t.mean(),
                 p5: p(0.05),
                 p50: p(0.5),
                 p95: p(0.95),
-                cvar95: cvar_upper(&costs_sorted, 0.05),
-                regret_mean: mean(&regrets),
-                regret_p95: percentile_sorted(&regrets_sorted, 0.95),
-                prob_beats_on_demand: beats as f64 / n,
+                cvar95: t.cvar95(),
+                regret_mean: t.regret_mean(),
+                regret_p95: t.regret_p95(),
+                prob_beats_on_demand: t.prob_beats_on_demand,
                 stranded_usd_mean: mean(&stranded),
                 units_mean: mean(&outcomes.iter().map(|o| o.units).collect::<Vec<_>>()),
             },
-            costs_sorted,
-            regrets_sorted,
-            costs,
-            regrets,
+            costs_sorted: t.costs_sorted,
+            regrets_sorted: t.regrets_sorted,
+            costs: t.costs,
+            regrets: t.regrets,
         }
     };
     let mut rows = vec![sample(

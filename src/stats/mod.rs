@@ -5,5 +5,6 @@ pub mod breakeven;
 pub mod calibration;
 pub mod convergence;
 pub mod curve;
+pub mod policy_costs;
 pub mod quantile;
 pub mod sizing;
